@@ -1,0 +1,40 @@
+# Two entry points on a fresh machine: `make plan` (the offline plan) and `make test`.
+# Both create .venv from the pinned requirements.lock when it is missing or stale.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-from-lock
+STACK ?=
+
+.PHONY: venv plan test lint format bench clean
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+## plan: evaluate every stack (or STACK=<name>) offline; writes build/plan/<stack>.json
+plan: venv
+	$(PY) -m offline_plan $(STACK)
+
+## test: linters, type checks and the test suite
+test: lint
+	$(PY) -m pytest
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: venv
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## bench: evaluation time per stack against the SDK import time
+bench: venv
+	$(PY) -m offline_plan.bench
+
+clean:
+	rm -rf build

@@ -1,0 +1,1 @@
+"""In-cluster add-ons (Karpenter, load balancing, observability) built on the foundation."""

@@ -1,0 +1,1 @@
+"""AWS-side components of the platform, each a pulumi.ComponentResource."""

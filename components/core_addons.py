@@ -1,0 +1,83 @@
+"""Core EKS managed add-ons, pinned in versions.py, in the order a cluster needs them.
+
+Node networking (vpc-cni, kube-proxy) and the Pod Identity agent must exist before
+any node joins; CoreDNS only after the system nodes, or it sits DEGRADED waiting
+for capacity (terraform-aws-eks#3001, pulumi-eks#1819).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+import versions
+from components.system_nodes import SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT
+from components.tagging import resource_tags
+
+NODE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+COREDNS_REPLICAS = 2
+
+
+@dataclass(frozen=True)
+class AddonArgs:
+    cluster_name: pulumi.Input[str]
+    kubernetes_version: str
+    tags: Mapping[str, str]
+    # Resources the add-ons must wait for, as explicit edges on each add-on itself.
+    after: Sequence[pulumi.Resource] = ()
+
+
+def _addon(
+    owner: pulumi.Resource, addon: str, args: AddonArgs, configuration: Mapping[str, Any] | None
+) -> aws.eks.Addon:
+    return aws.eks.Addon(
+        addon,
+        cluster_name=args.cluster_name,
+        addon_name=addon,
+        addon_version=versions.EKS_ADDON_VERSIONS[args.kubernetes_version][addon],
+        configuration_values=json.dumps(configuration) if configuration else None,
+        resolve_conflicts_on_create="OVERWRITE",
+        resolve_conflicts_on_update="OVERWRITE",
+        tags=resource_tags(args.tags, addon),
+        opts=pulumi.ResourceOptions(parent=owner, depends_on=list(args.after)),
+    )
+
+
+class NodeAddons(pulumi.ComponentResource):
+    """What a node needs to become Ready and serve Pod Identity credentials."""
+
+    addons: list[aws.eks.Addon]
+
+    def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:components:NodeAddons", name, None, opts)
+        configuration = {"vpc-cni": {"enableNetworkPolicy": "true"}}
+        self.addons = [_addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS]
+        self.register_outputs({"addons": [addon.addon_name for addon in self.addons]})
+
+
+class ClusterDns(pulumi.ComponentResource):
+    """CoreDNS on the system nodes, spread and protected by a disruption budget."""
+
+    addon: aws.eks.Addon
+
+    def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:components:ClusterDns", name, None, opts)
+        taint = {
+            "key": SYSTEM_NODE_TAINT["key"],
+            "operator": "Equal",
+            "value": SYSTEM_NODE_TAINT["value"],
+            "effect": "NoSchedule",
+        }
+        configuration = {
+            "replicaCount": COREDNS_REPLICAS,
+            "nodeSelector": dict(SYSTEM_NODE_LABEL),
+            "tolerations": [taint],
+            "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
+        }
+        self.addon = _addon(self, "coredns", args, configuration)
+        self.register_outputs({"version": self.addon.addon_version})

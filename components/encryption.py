@@ -1,0 +1,76 @@
+"""Customer-managed KMS keys: one for Kubernetes secrets, one for CloudWatch Logs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from components.iam import policy_document
+from components.tagging import resource_tags
+
+
+@dataclass(frozen=True)
+class PlatformKeysArgs:
+    name: str
+    region: str
+    tags: Mapping[str, str]
+    protect: bool
+
+
+class PlatformKeys(pulumi.ComponentResource):
+    """KMS keys with rotation on; stateful, so protected where the stack asks."""
+
+    secrets_key_arn: pulumi.Output[str]
+    logs_key_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: PlatformKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:components:PlatformKeys", name, None, opts)
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        owner = {
+            "Sid": "AccountAdministers",
+            "Effect": "Allow",
+            "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+        secrets = self._key(args, "secrets", "EKS envelope encryption of Kubernetes secrets", [owner])
+        logs_service = {
+            "Sid": "CloudWatchLogsUse",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{args.region}.amazonaws.com"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*",
+            "Condition": {
+                "ArnLike": {
+                    "kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat(
+                        "arn:aws:logs:", args.region, ":", account_id, ":log-group:*"
+                    )
+                }
+            },
+        }
+        logs = self._key(args, "logs", "CloudWatch Logs encryption of platform log groups", [owner, logs_service])
+        self.secrets_key_arn = secrets.arn
+        self.logs_key_arn = logs.arn
+        self.register_outputs({"secrets_key_arn": self.secrets_key_arn, "logs_key_arn": self.logs_key_arn})
+
+    def _key(self, args: PlatformKeysArgs, purpose: str, description: str, statements: list) -> aws.kms.Key:
+        key_name = f"{args.name}-{purpose}"
+        key = aws.kms.Key(
+            key_name,
+            description=f"{description} ({args.name})",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=policy_document(statements),
+            tags=resource_tags(args.tags, key_name),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+        )
+        aws.kms.Alias(
+            f"{key_name}-alias",
+            name=f"alias/{key_name}",
+            target_key_id=key.key_id,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return key

@@ -1,0 +1,124 @@
+"""The system managed node group: capacity Karpenter does not manage, for critical add-ons."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+
+from components.iam import aws_managed_policy, service_trust_policy
+from components.tagging import resource_tags
+from settings.model import SystemNodeSettings
+
+# Add-ons that belong on system nodes select this label and tolerate this taint.
+SYSTEM_NODE_LABEL = {"node.eks-platform.io/pool": "system"}
+SYSTEM_NODE_TAINT = {"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}
+NODE_ROLE_POLICIES = (
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonEKS_CNI_Policy",
+    "AmazonSSMManagedInstanceCore",
+)
+# Bottlerocket boots from a small OS volume and keeps containers on a second one.
+_ROOT_DEVICES = {"AL2023": ("/dev/xvda",), "Bottlerocket": ("/dev/xvda", "/dev/xvdb")}
+_BOTTLEROCKET_OS_VOLUME_GIB = 4
+# Two hops let pods on host networking and agents reach IMDSv2 tokens.
+IMDS_HOP_LIMIT = 2
+
+
+@dataclass(frozen=True)
+class SystemNodeGroupArgs:
+    name: str
+    cluster: eks.Cluster
+    kubernetes_version: str
+    subnet_ids: pulumi.Input[Sequence[str]]
+    settings: SystemNodeSettings
+    tags: Mapping[str, str]
+    # Add-ons nodes need before they join (CNI, kube-proxy, Pod Identity agent).
+    after: Sequence[pulumi.Resource] = ()
+
+
+class SystemNodeGroup(pulumi.ComponentResource):
+    node_group: eks.ManagedNodeGroup
+    role_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: SystemNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:components:SystemNodeGroup", name, None, opts)
+        cfg = args.settings
+        role = self._node_role(name, args.tags)
+        launch_template = self._launch_template(name, cfg, args.tags)
+        self.node_group = eks.ManagedNodeGroup(
+            name,
+            cluster=args.cluster,
+            version=args.kubernetes_version,
+            node_role_arn=role.arn,
+            subnet_ids=args.subnet_ids,
+            ami_type=cfg.ami_type,
+            release_version=cfg.ami_release_version,
+            instance_types=list(cfg.instance_types),
+            capacity_type=cfg.capacity_type,
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                min_size=cfg.scaling.min_size,
+                desired_size=cfg.scaling.desired_size,
+                max_size=cfg.scaling.max_size,
+            ),
+            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                id=launch_template.id, version=launch_template.latest_version.apply(str)
+            ),
+            labels=dict(SYSTEM_NODE_LABEL),
+            taints=[aws.eks.NodeGroupTaintArgs(**SYSTEM_NODE_TAINT)],
+            tags=resource_tags(args.tags, name),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.after)),
+        )
+        self.role_arn = role.arn
+        self.register_outputs({"role_arn": self.role_arn})
+
+    def _node_role(self, name: str, tags: Mapping[str, str]) -> aws.iam.Role:
+        role = aws.iam.Role(
+            f"{name}-node",
+            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+            tags=resource_tags(tags, f"{name}-node"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for policy in NODE_ROLE_POLICIES:
+            aws.iam.RolePolicyAttachment(
+                f"{name}-node-{policy}",
+                role=role.name,
+                policy_arn=aws_managed_policy(policy),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return role
+
+    def _launch_template(self, name: str, cfg: SystemNodeSettings, tags: Mapping[str, str]) -> aws.ec2.LaunchTemplate:
+        devices = _ROOT_DEVICES[cfg.ami_family]
+        sizes = [cfg.disk_size_gib] if len(devices) == 1 else [_BOTTLEROCKET_OS_VOLUME_GIB, cfg.disk_size_gib]
+        instance_tags = resource_tags(tags, f"{name}-node")
+        return aws.ec2.LaunchTemplate(
+            name,
+            update_default_version=True,
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": IMDS_HOP_LIMIT,
+            },
+            block_device_mappings=[
+                {
+                    "device_name": device,
+                    "ebs": {
+                        "volume_size": size,
+                        "volume_type": "gp3",
+                        "encrypted": "true",
+                        "delete_on_termination": "true",
+                    },
+                }
+                for device, size in zip(devices, sizes, strict=True)
+            ],
+            tag_specifications=[
+                {"resource_type": kind, "tags": instance_tags} for kind in ("instance", "volume", "network-interface")
+            ],
+            tags=resource_tags(tags, name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )

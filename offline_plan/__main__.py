@@ -1,0 +1,41 @@
+"""`python -m offline_plan [STACK ...]`: plan stacks offline and write build/plan/<stack>.json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
+from offline_plan.plan_file import build_plan, write_plan
+from offline_plan.stack_config import stack_names
+from offline_plan.summary import summarize
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="offline_plan", description=__doc__)
+    parser.add_argument("stacks", nargs="*", help="stacks to plan (default: every Pulumi.<stack>.yaml)")
+    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "plan")
+    args = parser.parse_args(argv)
+    known = stack_names(PROJECT_DIR)
+    stacks = args.stacks or known
+    failed = False
+    for stack in stacks:
+        if stack not in known:
+            print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
+            failed = True
+            continue
+        evaluation = evaluate_stack(stack)
+        if evaluation.error:
+            print(f"error: {evaluation.error}", file=sys.stderr)
+            failed = True
+            continue
+        plan = build_plan(evaluation)
+        path = write_plan(plan, args.out)
+        print(summarize(plan))
+        print(f"\nWrote {path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

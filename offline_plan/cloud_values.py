@@ -1,0 +1,103 @@
+"""Realistic computed values (ids, ARNs, endpoints) for resources the mocks create."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+ACCOUNT_ID = "123456789012"
+
+# Resource id prefixes the EC2 API uses, so ids in the plan look like the real ones.
+_ID_PREFIXES = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/internetGateway:InternetGateway": "igw-",
+    "aws:ec2/natGateway:NatGateway": "nat-",
+    "aws:ec2/eip:Eip": "eipalloc-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt-",
+}
+
+
+def digest(*parts: str, length: int = 17) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def physical_name(stack: str, name: str) -> str:
+    """Pulumi auto-naming: the logical name plus a random-looking 7-character suffix."""
+    return f"{name}-{digest(stack, name, length=7)}"
+
+
+def resource_id(stack: str, typ: str, name: str) -> str:
+    return _ID_PREFIXES.get(typ, "") + digest(stack, typ, name)
+
+
+def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, stack: str) -> dict[str, Any]:
+    """What the provider would report after create, for the properties the program reads."""
+    rid = resource_id(stack, typ, name)
+    arn_prefix = f"arn:aws:{{service}}:{region}:{ACCOUNT_ID}"
+    state: dict[str, Any] = {}
+    if typ == "aws:iam/role:Role":
+        role_name = inputs.get("name") or physical_name(stack, name)
+        state = {"name": role_name, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{role_name}", "uniqueId": rid.upper()}
+    elif typ == "aws:kms/key:Key":
+        key_id = str(uuid.UUID(digest(stack, typ, name, length=32)))
+        state = {"keyId": key_id, "arn": f"{arn_prefix.format(service='kms')}:key/{key_id}"}
+        rid = key_id
+    elif typ == "aws:cloudwatch/logGroup:LogGroup":
+        group = inputs.get("name") or physical_name(stack, name)
+        state = {"name": group, "arn": f"{arn_prefix.format(service='logs')}:log-group:{group}"}
+    elif typ == "aws:ec2/eip:Eip":
+        state = {"allocationId": rid, "publicIp": f"198.18.{int(rid[-4:], 16) % 256}.{int(rid[-2:], 16)}"}
+    elif typ == "aws:ec2/launchTemplate:LaunchTemplate":
+        state = {"latestVersion": 1, "arn": f"{arn_prefix.format(service='ec2')}:launch-template/{rid}"}
+    elif typ == "aws:eks/addon:Addon":
+        addon_path = f"{inputs.get('clusterName')}/{inputs.get('addonName')}/{digest(stack, name, length=8)}"
+        state = {"arn": f"{arn_prefix.format(service='eks')}:addon/{addon_path}"}
+    elif typ.startswith("aws:ec2/"):
+        kind = typ.split(":")[-1].lower()
+        state = {"arn": f"{arn_prefix.format(service='ec2')}:{kind}/{rid}", "ownerId": ACCOUNT_ID}
+    return {"id": rid, **state}
+
+
+def eks_cluster_state(cluster_name: str, region: str, stack: str) -> dict[str, Any]:
+    """The aws:eks/cluster:Cluster that pulumi-eks would create, as its outputs read it."""
+    issuer_id = digest(stack, cluster_name, length=32).upper()
+    endpoint = f"https://{issuer_id}.gr7.{region}.eks.amazonaws.com"
+    return {
+        "name": cluster_name,
+        "arn": f"arn:aws:eks:{region}:{ACCOUNT_ID}:cluster/{cluster_name}",
+        "endpoint": endpoint,
+        "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"},
+        "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{issuer_id}"}]}],
+        "vpcConfig": {"clusterSecurityGroupId": "sg-" + digest(stack, cluster_name, "cluster-sg")},
+        "status": "ACTIVE",
+    }
+
+
+def kubeconfig(cluster_name: str, endpoint: str, region: str) -> dict[str, Any]:
+    """The exec-based kubeconfig pulumi-eks renders for a cluster."""
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": "LS0t"}}],
+        "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+        "current-context": cluster_name,
+        "users": [
+            {
+                "name": cluster_name,
+                "user": {
+                    "exec": {
+                        "apiVersion": "client.authentication.k8s.io/v1beta1",
+                        "command": "aws",
+                        "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region],
+                    }
+                },
+            }
+        ],
+    }

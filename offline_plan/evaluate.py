@@ -1,0 +1,83 @@
+"""Run the project's real __main__.py for one stack under the mock runtime."""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from offline_plan.mocks import PlatformMocks
+from offline_plan.monitor import RecordingMonitor, Registration
+from offline_plan.stack_config import StackConfig, read_stack_config
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class StackOutput:
+    value: Any
+    secret: bool
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What one evaluation declared, or the settings error that stopped it."""
+
+    config: StackConfig
+    registrations: list[Registration]
+    outputs: dict[str, StackOutput]
+    error: str | None
+
+    @property
+    def project(self) -> str:
+        return self.config.project
+
+    @property
+    def stack(self) -> str:
+        return self.config.stack
+
+
+def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None) -> Evaluation:
+    """Evaluate `project_dir/__main__.py` with the stack's config (or the one given)."""
+    config = config or read_stack_config(project_dir, stack)
+    region = config.values.get("aws:region") or DEFAULT_REGION
+    mocks = PlatformMocks(config.project, config.stack, region)
+    monitor = RecordingMonitor(mocks)
+    mocks.monitor = monitor
+
+    # A fresh root stack per evaluation, or this stack's resources would hang under
+    # the previous one's root.
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(config.values, config.secret_keys)
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+
+    def program() -> None:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    error = None
+    try:
+        _sync_await(run_pulumi_func(program))
+    except pulumi.RunError as run_error:
+        error = str(run_error)
+    outputs = {} if error else _stack_outputs()
+    return Evaluation(config=config, registrations=monitor.registrations, outputs=outputs, error=error)
+
+
+def _stack_outputs() -> dict[str, StackOutput]:
+    root = runtime_settings.get_root_resource()
+    exported: dict[str, Any] = getattr(root, "outputs", {})
+    resolved = {}
+    for name, value in exported.items():
+        output = pulumi.Output.from_input(value)
+        resolved[name] = StackOutput(value=_sync_await(output.future()), secret=_sync_await(output.is_secret()))
+    return resolved

@@ -1,0 +1,101 @@
+"""Pulumi mocks that answer like AWS would, including pulumi-eks's remote components."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
+
+from offline_plan.cloud_values import (
+    ACCOUNT_ID,
+    computed_state,
+    digest,
+    eks_cluster_state,
+    kubeconfig,
+    resource_id,
+)
+
+_AZ_LETTERS = "abcdef"
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """Computed values with the stack's region and a fixed account id."""
+
+    def __init__(self, project: str, stack: str, region: str) -> None:
+        self.project = project
+        self.stack = stack
+        self.region = region
+        self.monitor: MockMonitor | None = None
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == "eks:index:Cluster":
+            return None, self._eks_cluster(args)
+        if args.typ == "eks:index:ManagedNodeGroup":
+            return None, self._managed_node_group(args)
+        if not args.custom:
+            return None, {}
+        state = computed_state(args.typ, args.name, args.inputs, self.region, self.stack)
+        rid = state.pop("id")
+        return rid, {**args.inputs, **state}
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return self._invoke(args), None
+
+    def _invoke(self, args: MockCallArgs) -> dict[str, Any]:
+        if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
+            names = [f"{self.region}{letter}" for letter in _AZ_LETTERS]
+            return {"names": names, "zoneIds": [f"use1-az{i + 1}" for i in range(len(names))], "id": self.region}
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline-plan",
+                "userId": "AIDAOFFLINEPLAN",
+                "id": ACCOUNT_ID,
+            }
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+        if args.token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
+            return {"name": self.region, "region": self.region, "id": self.region}
+        raise NotImplementedError(f"offline plan has no mock for invoke {args.token}")
+
+    # pulumi-eks components are remote: the eks provider creates their children at
+    # deploy time. Outputs typed as resources must be references to a resource the
+    # monitor knows, so the mock registers the child the real component would own.
+    def _eks_cluster(self, args: MockResourceArgs) -> dict[str, Any]:
+        cluster_name = args.inputs.get("name") or args.name
+        child = eks_cluster_state(cluster_name, self.region, self.stack)
+        reference = self._register_child(args, "aws:eks/cluster:Cluster", f"{args.name}-eksCluster", child)
+        issuer = child["identities"][0]["oidcs"][0]["issuer"]
+        config = kubeconfig(cluster_name, child["endpoint"], self.region)
+        return {
+            **args.inputs,
+            "eksCluster": reference,
+            "kubeconfig": config,
+            "kubeconfigJson": json.dumps(config),
+            "oidcProviderUrl": issuer.removeprefix("https://"),
+            "oidcIssuer": issuer.removeprefix("https://"),
+            "oidcProviderArn": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{issuer.removeprefix('https://')}",
+            "clusterSecurityGroupId": child["vpcConfig"]["clusterSecurityGroupId"],
+            "nodeSecurityGroupId": "sg-" + digest(self.stack, cluster_name, "node-sg"),
+        }
+
+    def _managed_node_group(self, args: MockResourceArgs) -> dict[str, Any]:
+        group_name = physical = f"{args.name}-{digest(self.stack, args.name, length=7)}"
+        child = {
+            "nodeGroupName": group_name,
+            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT_ID}:nodegroup/{physical}",
+            "status": "ACTIVE",
+            **{key: value for key, value in args.inputs.items() if key != "cluster"},
+        }
+        reference = self._register_child(args, "aws:eks/nodeGroup:NodeGroup", f"{args.name}-nodeGroup", child)
+        return {**args.inputs, "nodeGroup": reference}
+
+    def _register_child(self, parent: MockResourceArgs, typ: str, name: str, state: dict[str, Any]) -> dict[str, Any]:
+        assert self.monitor is not None, "PlatformMocks.monitor must be set before evaluation"
+        urn = f"urn:pulumi:{self.stack}::{self.project}::{parent.typ}${typ}::{name}"
+        rid = resource_id(self.stack, typ, name)
+        self.monitor.resources[urn] = MockMonitor.ResourceRegistration(urn, rid, state)
+        return {rpc._special_sig_key: rpc._special_resource_sig, "urn": urn, "id": rid}

@@ -1,0 +1,76 @@
+"""Typed, validated stack settings: the only input components receive."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+AmiFamily = Literal["AL2023", "Bottlerocket"]
+CapacityType = Literal["ON_DEMAND", "SPOT"]
+DrRole = Literal["active", "standby"]
+NatGatewayMode = Literal["single", "perAz"]
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    vpc_cidr: str
+    az_count: int
+    nat_gateways: NatGatewayMode
+    interface_endpoints: tuple[str, ...]
+    flow_log_retention_days: int
+
+
+@dataclass(frozen=True)
+class EndpointAccess:
+    private: bool
+    public: bool
+    public_cidrs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    name: str
+    kubernetes_version: str
+    endpoint: EndpointAccess
+    admin_principals: tuple[str, ...]
+    log_retention_days: int
+
+
+@dataclass(frozen=True)
+class NodeScaling:
+    min_size: int
+    desired_size: int
+    max_size: int
+
+
+@dataclass(frozen=True)
+class SystemNodeSettings:
+    ami_family: AmiFamily
+    ami_type: str
+    ami_release_version: str
+    instance_types: tuple[str, ...]
+    capacity_type: CapacityType
+    scaling: NodeScaling
+    disk_size_gib: int
+
+
+@dataclass(frozen=True)
+class DrSettings:
+    role: DrRole
+    peer_stack: str | None
+    peer_vpc_cidr: str | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: str
+    stack: str
+    environment: str
+    region: str
+    network: NetworkSettings
+    cluster: ClusterSettings
+    system_nodes: SystemNodeSettings
+    dr: DrSettings
+    protect_stateful_resources: bool
+    tags: Mapping[str, str]

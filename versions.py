@@ -1,0 +1,52 @@
+"""Every pinned version the platform deploys: Kubernetes, EKS add-ons, node AMIs.
+
+A version bump is a one-line change here. The supported Kubernetes versions are
+exactly the keys of EKS_ADDON_VERSIONS: a version without pinned add-ons and AMIs
+cannot be selected by a stack. Before bumping, confirm each pin with
+`aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`
+and the AMI release with `aws ssm get-parameters-by-path --path /aws/service/eks/`.
+"""
+
+from __future__ import annotations
+
+# One eks-pod-identity-agent build serves every supported Kubernetes version.
+_POD_IDENTITY_AGENT = "v1.3.10-eksbuild.2"
+
+# EKS managed add-on versions per Kubernetes minor version.
+EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
+    "1.33": {
+        "vpc-cni": "v1.22.3-eksbuild.1",
+        "coredns": "v1.13.2-eksbuild.11",
+        "kube-proxy": "v1.33.10-eksbuild.2",
+        "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+    },
+    "1.34": {
+        "vpc-cni": "v1.22.3-eksbuild.1",
+        "coredns": "v1.13.2-eksbuild.11",
+        "kube-proxy": "v1.34.6-eksbuild.2",
+        "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+    },
+    "1.35": {
+        "vpc-cni": "v1.22.3-eksbuild.1",
+        "coredns": "v1.13.2-eksbuild.11",
+        "kube-proxy": "v1.35.3-eksbuild.2",
+        "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+    },
+}
+
+SUPPORTED_KUBERNETES_VERSIONS: tuple[str, ...] = tuple(EKS_ADDON_VERSIONS)
+
+# Managed node group AMI release versions (releaseVersion) per family and
+# Kubernetes version; pinned so a node group never rolls on its own.
+NODE_AMI_RELEASE_VERSIONS: dict[str, dict[str, str]] = {
+    "AL2023": {
+        "1.33": "1.33.13-20260714",
+        "1.34": "1.34.9-20260714",
+        "1.35": "1.35.6-20260714",
+    },
+    "Bottlerocket": {
+        "1.33": "1.54.0-5043decc",
+        "1.34": "1.54.0-5043decc",
+        "1.35": "1.54.0-5043decc",
+    },
+}

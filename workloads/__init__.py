@@ -1,0 +1,1 @@
+"""Sample workloads deployed onto the platform."""
