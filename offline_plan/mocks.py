@@ -42,7 +42,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         return rid, {**args.inputs, **state}
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return self._invoke(args), None
+        return self._invoke(args), []
 
     def _invoke(self, args: MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
