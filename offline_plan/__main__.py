@@ -16,8 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="offline_plan", description=__doc__)
     parser.add_argument("stacks", nargs="*", help="stacks to plan (default: every Pulumi.<stack>.yaml)")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "plan")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="where Pulumi.<stack>.yaml files are")
     args = parser.parse_args(argv)
-    known = stack_names(PROJECT_DIR)
+    known = stack_names(args.project_dir)
     stacks = args.stacks or known
     failed = False
     for stack in stacks:
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
             failed = True
             continue
-        evaluation = evaluate_stack(stack)
+        evaluation = evaluate_stack(stack, args.project_dir)
         if evaluation.error:
             print(f"error: {evaluation.error}", file=sys.stderr)
             failed = True
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         plan = build_plan(evaluation)
         path = write_plan(plan, args.out)
         print(summarize(plan))
-        print(f"\nWrote {path.relative_to(PROJECT_DIR) if path.is_relative_to(PROJECT_DIR) else path}\n")
+        print(f"\nWrote {path}\n")
     return 1 if failed else 0
 
 

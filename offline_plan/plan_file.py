@@ -73,7 +73,11 @@ def build_plan(evaluation: Evaluation) -> dict[str, Any]:
     return {
         "project": evaluation.project,
         "stack": evaluation.stack,
-        "resources": [resource_entry(registration) for registration in evaluation.registrations],
+        # Registration order depends on thread scheduling; sorting keeps the file stable.
+        "resources": sorted(
+            (resource_entry(registration) for registration in evaluation.registrations),
+            key=lambda entry: (entry["type"], entry["name"]),
+        ),
         "outputs": {
             name: REDACTED if output.secret else plain(output.value) for name, output in evaluation.outputs.items()
         },

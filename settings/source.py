@@ -23,10 +23,10 @@ def runtime_config_values() -> dict[str, Any]:
     """
     bag = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     wanted = [key for key in bag if key == REGION_KEY or key.startswith(f"{NAMESPACE}:")]
-    return {key: _decode(pulumi.runtime.get_config(key)) for key in sorted(wanted)}
+    return {key: decode_config_value(pulumi.runtime.get_config(key)) for key in sorted(wanted)}
 
 
-def _decode(value: Any) -> Any:
+def decode_config_value(value: Any) -> Any:
     """Objects and lists arrive JSON-encoded, scalars as plain strings."""
     if isinstance(value, str) and value[:1] in ("{", "["):
         try:

@@ -1,0 +1,52 @@
+"""Each stack is evaluated once per test session under the mock runtime."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from offline_plan.evaluate import PROJECT_DIR, Evaluation, evaluate_stack
+from offline_plan.plan_file import build_plan
+from offline_plan.stack_config import stack_names
+from tests.graph import Graph
+
+STACKS = stack_names(PROJECT_DIR)
+
+
+@cache
+def evaluation(stack: str) -> Evaluation:
+    result = evaluate_stack(stack)
+    assert result.error is None, result.error
+    return result
+
+
+@cache
+def graph(stack: str) -> Graph:
+    return Graph(build_plan(evaluation(stack)))
+
+
+@pytest.fixture(params=STACKS)
+def any_stack(request: pytest.FixtureRequest) -> Graph:
+    return graph(request.param)
+
+
+@pytest.fixture
+def dev() -> Graph:
+    return graph("dev")
+
+
+@pytest.fixture
+def prod() -> Graph:
+    return graph("prod")
+
+
+@pytest.fixture
+def prod_dr() -> Graph:
+    return graph("prod-dr")
+
+
+@pytest.fixture
+def project_dir() -> Path:
+    return PROJECT_DIR

@@ -1,0 +1,81 @@
+"""The same graph builds every stack: dev differs by design, prod-dr mirrors prod."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from tests.graph import Graph
+from tests.stack_files import stack_config
+
+_MOCK_ID = re.compile(r"\b(vpc|subnet|igw|nat|eipalloc|rtb|rtbassoc|sg|vpce|fl|lt)-[0-9a-f]{17}\b")
+
+
+def normalized(stack: Graph) -> dict[tuple[str, str], Any]:
+    """Resources keyed by type and name, with stack-, region- and CIDR-specific text replaced."""
+    config = stack_config(stack.stack)
+    region, cidr = config["aws:region"], config["eks-platform:network"]["vpcCidr"]
+    octets = ".".join(cidr.split(".")[:2]) + "."
+    replacements = [
+        (f"eks-platform-{stack.stack}", "<cluster>"),
+        (f"urn:pulumi:{stack.stack}::", "urn:pulumi:<stack>::"),
+        (region, "<region>"),
+        (octets, "<net>."),
+    ]
+
+    def scrub(text: str) -> str:
+        for old, new in replacements:
+            text = text.replace(old, new)
+        text = re.sub(r'(\\?"stack\\?": \\?")[^"\\]+', r"\1<stack>", text)
+        text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>", text)
+        text = re.sub(r"-[0-9a-f]{7}\b", "-<suffix>", text)
+        text = re.sub(r"\b[0-9a-f]{17}\b", "<id>", text)
+        text = re.sub(r"/id/[0-9A-F]{32}|https://[0-9A-F]{32}", "<oidc>", text)
+        return _MOCK_ID.sub(lambda m: f"{m.group(1)}-<id>", text)
+
+    return {
+        (r["type"], scrub(r["name"])): json.loads(scrub(json.dumps({k: v for k, v in r.items() if k != "name"})))
+        for r in stack.resources
+    }
+
+
+def differences(a: Graph, b: Graph) -> set[tuple[str, str, str]]:
+    left, right = normalized(a), normalized(b)
+    assert left.keys() == right.keys()
+    found = set()
+    for key in left:
+        for field in ("parent", "provider", "dependencies", "dependsOn", "protect"):
+            if left[key][field] != right[key][field]:
+                found.add((*key, field))
+        for name in left[key]["inputs"].keys() | right[key]["inputs"].keys():
+            if left[key]["inputs"].get(name) != right[key]["inputs"].get(name):
+                found.add((*key, f"inputs.{name}"))
+    return found
+
+
+def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_dr):
+    assert differences(prod, prod_dr) == {
+        ("eks:index:ManagedNodeGroup", "<cluster>-system", "inputs.scalingConfig"),
+    }
+    assert prod.outputs["drRole"] == "active"
+    assert prod_dr.outputs["drRole"] == "standby"
+    assert prod.outputs["region"] != prod_dr.outputs["region"]
+
+
+def test_prod_has_more_network_and_protection_than_dev(dev, prod):
+    def count(stack: Graph, typ: str) -> int:
+        return len(stack.of_type(typ))
+
+    assert count(dev, "aws:ec2/natGateway:NatGateway") < count(prod, "aws:ec2/natGateway:NatGateway")
+    assert count(dev, "aws:ec2/subnet:Subnet") < count(prod, "aws:ec2/subnet:Subnet")
+    assert count(dev, "aws:ec2/vpcEndpoint:VpcEndpoint") < count(prod, "aws:ec2/vpcEndpoint:VpcEndpoint")
+    assert not any(r["protect"] for r in dev.resources)
+    assert any(r["protect"] for r in prod.resources)
+
+
+def test_dev_and_prod_share_one_component_tree(dev, prod):
+    def components(stack: Graph) -> set[str]:
+        return {r["type"] for r in stack.resources if not r["custom"]}
+
+    assert components(dev) == components(prod)

@@ -1,0 +1,130 @@
+"""Every bad stack value gives one SettingsError naming stack, key, value and what is allowed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
+from offline_plan.stack_config import read_stack_config
+from settings import SettingsError, parse_settings
+from settings.source import stack_file_peer
+from tests.stack_files import stack_config
+
+Config = dict[str, Any]
+
+
+def set_in(section: str, **values: Any) -> Callable[[Config], None]:
+    def mutate(config: Config) -> None:
+        config[f"eks-platform:{section}"].update(values)
+
+    return mutate
+
+
+def set_key(key: str, value: Any) -> Callable[[Config], None]:
+    def mutate(config: Config) -> None:
+        if value is None:
+            config.pop(key, None)
+        else:
+            config[key] = value
+
+    return mutate
+
+
+def scaling(**sizes: int) -> dict[str, int]:
+    return {"minSize": 2, "desiredSize": 2, "maxSize": 3, **sizes}
+
+
+# (stack, mutation, key named in the error, bad value named in the error)
+BAD_CONFIGS = {
+    "unknown region": ("dev", set_key("aws:region", "us-east-9"), "aws:region", "us-east-9"),
+    "missing region": ("dev", set_key("aws:region", None), "aws:region", "<missing>"),
+    "cidr not an address": ("dev", set_in("network", vpcCidr="10.0.0.300/16"), "eks-platform:network.vpcCidr", "10.0.0.300/16"),
+    "cidr too large": ("dev", set_in("network", vpcCidr="10.0.0.0/8"), "eks-platform:network.vpcCidr", "10.0.0.0/8"),
+    "cidr too small": ("dev", set_in("network", vpcCidr="10.10.0.0/24"), "eks-platform:network.vpcCidr", "10.10.0.0/24"),
+    "cidr public": ("dev", set_in("network", vpcCidr="8.8.0.0/16"), "eks-platform:network.vpcCidr", "8.8.0.0/16"),
+    "cidr overlaps dr peer": ("prod", set_in("network", vpcCidr="10.30.0.0/18"), "eks-platform:network.vpcCidr", "10.30.0.0/18"),
+    "one az": ("dev", set_in("network", azCount=1), "eks-platform:network.azCount", 1),
+    "seven azs": ("prod", set_in("network", azCount=7), "eks-platform:network.azCount", 7),
+    "az count not a number": ("dev", set_in("network", azCount="three"), "eks-platform:network.azCount", "three"),
+    "nat mode unknown": ("dev", set_in("network", natGateways="two"), "eks-platform:network.natGateways", "two"),
+    "gateway service as interface endpoint": ("prod", set_in("network", interfaceEndpoints=["s3"]), "eks-platform:network.interfaceEndpoints", "s3"),
+    "retention not a cloudwatch value": ("dev", set_in("network", flowLogRetentionDays=10), "eks-platform:network.flowLogRetentionDays", 10),
+    "kubernetes version unsupported": ("dev", set_in("cluster", kubernetesVersion="1.29"), "eks-platform:cluster.kubernetesVersion", "1.29"),
+    "public endpoint without allow-list": ("prod", set_in("cluster", publicAccessCidrs=[]), "eks-platform:cluster.publicAccessCidrs", []),
+    "allow-list entry not a cidr": ("prod", set_in("cluster", publicAccessCidrs=["office"]), "eks-platform:cluster.publicAccessCidrs", "office"),
+    "no endpoint at all": ("dev", set_in("cluster", endpointPrivateAccess=False, endpointPublicAccess=False), "eks-platform:cluster.endpointPublicAccess", False),
+    "admin not an iam arn": ("dev", set_in("cluster", adminPrincipals=["alice"]), "eks-platform:cluster.adminPrincipals", "alice"),
+    "unknown instance type": ("dev", set_in("systemNodes", instanceTypes=["t3.mediumm"]), "eks-platform:systemNodes.instanceTypes", "t3.mediumm"),
+    "mixed cpu architectures": ("prod", set_in("systemNodes", instanceTypes=["m7g.large", "m7i.large"]), "eks-platform:systemNodes.instanceTypes", ["m7g.large", "m7i.large"]),
+    "min above desired": ("dev", set_in("systemNodes", scaling=scaling(minSize=3)), "eks-platform:systemNodes.scaling", {"minSize": 3, "desiredSize": 2, "maxSize": 3}),
+    "desired above max": ("dev", set_in("systemNodes", scaling=scaling(desiredSize=5)), "eks-platform:systemNodes.scaling", {"minSize": 2, "desiredSize": 5, "maxSize": 3}),
+    "capacity type unknown": ("dev", set_in("systemNodes", capacityType="RESERVED"), "eks-platform:systemNodes.capacityType", "RESERVED"),
+    "ami family unknown": ("dev", set_in("systemNodes", amiFamily="Ubuntu"), "eks-platform:systemNodes.amiFamily", "Ubuntu"),
+    "unknown top-level key": ("dev", set_key("eks-platform:clusterName", "mine"), "eks-platform:clusterName", "mine"),
+    "misspelled nested key": ("dev", set_in("network", vpcCIDR="10.10.0.0/16"), "eks-platform:network.vpcCIDR", "10.10.0.0/16"),
+    "dr role unknown": ("prod", set_in("dr", role="primary"), "eks-platform:dr.role", "primary"),
+    "standby without peer": ("dev", set_key("eks-platform:dr", {"role": "standby"}), "eks-platform:dr.peerStack", "<missing>"),
+    "peer stack missing": ("prod", set_in("dr", peerStack="prod-eu"), "eks-platform:dr.peerStack", "prod-eu"),
+    "peer in the same region": ("prod-dr", set_key("aws:region", "us-east-1"), "eks-platform:dr.peerStack", "prod"),
+    "tag overrides a managed tag": ("dev", set_key("eks-platform:tags", {"environment": "qa"}), "eks-platform:tags", {"environment": "qa"}),
+    "protection flag not a boolean": ("prod", set_key("eks-platform:protectStatefulResources", "yes"), "eks-platform:protectStatefulResources", "yes"),
+    "environment name invalid": ("dev", set_key("eks-platform:environment", "Dev Env"), "eks-platform:environment", "Dev Env"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CONFIGS))
+def test_bad_config_names_stack_key_value_and_allowed(case):
+    stack, mutate, key, value = BAD_CONFIGS[case]
+    config = stack_config(stack)
+    mutate(config)
+    with pytest.raises(SettingsError) as raised:
+        parse_settings("eks-platform", stack, config, stack_file_peer)
+    error = raised.value
+    assert (error.stack, error.key, error.value) == (stack, key, value)
+    message = str(error)
+    assert f"stack '{stack}'" in message
+    assert f"'{key}'" in message
+    assert repr(value) in message
+    assert error.allowed
+    assert f"allowed: {error.allowed}" in message
+
+
+def test_there_are_at_least_fifteen_distinct_bad_configs():
+    assert len({(stack, key, repr(value)) for stack, _, key, value in BAD_CONFIGS.values()}) >= 15
+
+
+def test_bad_config_stops_the_program_before_any_resource_is_declared():
+    good = read_stack_config(PROJECT_DIR, "dev")
+    bad_values = {**good.values, "eks-platform:network": '{"vpcCidr": "10.0.0.0/8"}'}
+    evaluation = evaluate_stack("dev", config=type(good)(good.project, "dev", bad_values, []))
+    assert evaluation.error is not None
+    assert "eks-platform:network" in evaluation.error
+    assert evaluation.registrations == []
+
+
+def test_make_plan_on_a_bad_stack_exits_non_zero_with_the_message_and_no_traceback(tmp_path: Path):
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / name, tmp_path / name)
+    config = yaml.safe_load((PROJECT_DIR / "Pulumi.dev.yaml").read_text())
+    config["config"]["eks-platform:network"]["azCount"] = 9
+    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump(config))
+    result = subprocess.run(
+        [sys.executable, "-m", "offline_plan", "--project-dir", str(tmp_path), "--out", str(tmp_path / "plan"), "dev"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "stack 'dev'" in result.stderr
+    assert "'eks-platform:network.azCount' has invalid value 9" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "plan" / "dev.json").exists()
