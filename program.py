@@ -7,6 +7,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from addons.karpenter import Karpenter, KarpenterArgs
 from components.cluster import Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
@@ -68,20 +69,40 @@ def build_platform(settings: Settings) -> dict[str, Any]:
             cluster=cluster.cluster,
             kubernetes_version=version,
             subnet_ids=network.private_subnet_ids,
+            security_group_ids=[cluster.eks_security_group_id, cluster.node_security_group_id],
             settings=settings.system_nodes,
             tags=settings.tags,
             after=node_addons.addons,
         ),
         on_aws,
     )
-    ClusterDns(
+    dns = ClusterDns(
         f"{name}-dns",
         AddonArgs(
             cluster_name=cluster.name, kubernetes_version=version, tags=settings.tags, after=[system_nodes.node_group]
         ),
         on_aws,
     )
-    cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
+    kubernetes = cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
+    Karpenter(
+        f"{name}-karpenter",
+        KarpenterArgs(
+            settings=settings.karpenter,
+            cluster_name=name,
+            region=settings.region,
+            cluster_name_output=cluster.name,
+            oidc_provider_arn=cluster.oidc_provider_arn,
+            oidc_provider_url=cluster.oidc_provider_url,
+            kubernetes_provider=kubernetes,
+            tags=settings.tags,
+            controller_prerequisites=[
+                system_nodes.node_group,
+                dns.addon,
+                node_addons.by_name["eks-pod-identity-agent"],
+            ],
+        ),
+        on_aws,
+    )
 
     return {
         "region": settings.region,

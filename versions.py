@@ -9,6 +9,8 @@ and the AMI release with `aws ssm get-parameters-by-path --path /aws/service/eks
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # One eks-pod-identity-agent build serves every supported Kubernetes version.
 _POD_IDENTITY_AGENT = "v1.3.10-eksbuild.2"
 
@@ -49,4 +51,25 @@ NODE_AMI_RELEASE_VERSIONS: dict[str, dict[str, str]] = {
         "1.34": "1.54.0-5043decc",
         "1.35": "1.54.0-5043decc",
     },
+}
+
+# Karpenter's EC2NodeClass AMI alias per family: pinned, because `@latest` rolls
+# every Karpenter node whenever AWS publishes an AMI. Same AL2023 release as the
+# system node group above.
+KARPENTER_AMI_ALIASES: dict[str, str] = {
+    "AL2023": "al2023@v20260714",
+    "Bottlerocket": "bottlerocket@v1.54.0",
+}
+
+
+@dataclass(frozen=True)
+class HelmChart:
+    chart: str
+    version: str
+
+
+HELM_CHARTS: dict[str, HelmChart] = {
+    # CRDs come from their own chart: Helm never upgrades CRDs shipped in crds/.
+    "karpenter-crd": HelmChart("oci://public.ecr.aws/karpenter/karpenter-crd", "1.14.1"),
+    "karpenter": HelmChart("oci://public.ecr.aws/karpenter/karpenter", "1.14.1"),
 }

@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 
+from components.network import KARPENTER_DISCOVERY_TAG
 from components.tagging import resource_tags
 from settings.model import ClusterSettings
 
@@ -50,7 +51,9 @@ class Cluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     endpoint: pulumi.Output[str]
     oidc_provider_arn: pulumi.Output[str]
+    oidc_provider_url: pulumi.Output[str]
     node_security_group_id: pulumi.Output[str]
+    eks_security_group_id: pulumi.Output[str]
     kubeconfig_json: pulumi.Output[str]
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -90,13 +93,18 @@ class Cluster(pulumi.ComponentResource):
             coredns_addon_options=eks.CoreDnsAddonOptionsArgs(enabled=False),
             kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(enabled=False),
             deletion_protection=args.protect,
+            # Karpenter discovers exactly one security group: the node security group.
+            node_security_group_tags={KARPENTER_DISCOVERY_TAG: cfg.name},
             tags=resource_tags(args.tags, cfg.name),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group], protect=args.protect),
         )
         self.name = self.cluster.eks_cluster.name
         self.endpoint = self.cluster.eks_cluster.endpoint
         self.oidc_provider_arn = self.cluster.oidc_provider_arn
+        self.oidc_provider_url = self.cluster.oidc_provider_url
         self.node_security_group_id = self.cluster.node_security_group_id
+        # The security group EKS itself creates and attaches to the control plane.
+        self.eks_security_group_id = self.cluster.eks_cluster.vpc_config.cluster_security_group_id
         # No static credentials (it execs `aws eks get-token`), but it maps the cluster: keep it secret.
         self.kubeconfig_json = pulumi.Output.secret(self.cluster.kubeconfig_json)
         self.register_outputs(

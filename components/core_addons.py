@@ -52,11 +52,13 @@ class NodeAddons(pulumi.ComponentResource):
     """What a node needs to become Ready and serve Pod Identity credentials."""
 
     addons: list[aws.eks.Addon]
+    by_name: dict[str, aws.eks.Addon]
 
     def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:NodeAddons", name, None, opts)
         configuration = {"vpc-cni": {"enableNetworkPolicy": "true"}}
-        self.addons = [_addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS]
+        self.by_name = {addon: _addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS}
+        self.addons = list(self.by_name.values())
         self.register_outputs({"addons": [addon.addon_name for addon in self.addons]})
 
 

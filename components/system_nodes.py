@@ -24,7 +24,7 @@ NODE_ROLE_POLICIES = (
 )
 # Bottlerocket boots from a small OS volume and keeps containers on a second one.
 _ROOT_DEVICES = {"AL2023": ("/dev/xvda",), "Bottlerocket": ("/dev/xvda", "/dev/xvdb")}
-_BOTTLEROCKET_OS_VOLUME_GIB = 4
+BOTTLEROCKET_OS_VOLUME_GIB = 4
 # Two hops let pods on host networking and agents reach IMDSv2 tokens.
 IMDS_HOP_LIMIT = 2
 
@@ -35,6 +35,9 @@ class SystemNodeGroupArgs:
     cluster: eks.Cluster
     kubernetes_version: str
     subnet_ids: pulumi.Input[Sequence[str]]
+    # The EKS cluster security group (control plane <-> nodes) and the node security
+    # group Karpenter's nodes join, so system and Karpenter nodes reach each other.
+    security_group_ids: Sequence[pulumi.Input[str]]
     settings: SystemNodeSettings
     tags: Mapping[str, str]
     # Add-ons nodes need before they join (CNI, kube-proxy, Pod Identity agent).
@@ -49,7 +52,7 @@ class SystemNodeGroup(pulumi.ComponentResource):
         super().__init__("eks-platform:components:SystemNodeGroup", name, None, opts)
         cfg = args.settings
         role = self._node_role(name, args.tags)
-        launch_template = self._launch_template(name, cfg, args.tags)
+        launch_template = self._launch_template(name, cfg, args.security_group_ids, args.tags)
         self.node_group = eks.ManagedNodeGroup(
             name,
             cluster=args.cluster,
@@ -92,13 +95,20 @@ class SystemNodeGroup(pulumi.ComponentResource):
             )
         return role
 
-    def _launch_template(self, name: str, cfg: SystemNodeSettings, tags: Mapping[str, str]) -> aws.ec2.LaunchTemplate:
+    def _launch_template(
+        self,
+        name: str,
+        cfg: SystemNodeSettings,
+        security_group_ids: Sequence[pulumi.Input[str]],
+        tags: Mapping[str, str],
+    ) -> aws.ec2.LaunchTemplate:
         devices = _ROOT_DEVICES[cfg.ami_family]
-        sizes = [cfg.disk_size_gib] if len(devices) == 1 else [_BOTTLEROCKET_OS_VOLUME_GIB, cfg.disk_size_gib]
+        sizes = [cfg.disk_size_gib] if len(devices) == 1 else [BOTTLEROCKET_OS_VOLUME_GIB, cfg.disk_size_gib]
         instance_tags = resource_tags(tags, f"{name}-node")
         return aws.ec2.LaunchTemplate(
             name,
             update_default_version=True,
+            vpc_security_group_ids=list(security_group_ids),
             metadata_options={
                 "http_endpoint": "enabled",
                 "http_tokens": "required",

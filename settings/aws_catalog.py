@@ -18,6 +18,7 @@ LOG_RETENTION_DAYS = (
 INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "ec2", "logs")
 
 _GRAVITON_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)$")
+_CATEGORY = re.compile(r"^([a-z]+)\d")
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +35,13 @@ def eks_regions() -> tuple[str, ...]:
 def ec2_instance_types() -> frozenset[str]:
     shape = _session().get_service_model("ec2").shape_for("InstanceType")
     return frozenset(shape.enum)
+
+
+@lru_cache(maxsize=1)
+def instance_categories() -> tuple[str, ...]:
+    """Karpenter's instance-category label: the letters before the generation (m7i -> m)."""
+    families = {instance_type.split(".", 1)[0] for instance_type in ec2_instance_types()}
+    return tuple(sorted({match.group(1) for family in families if (match := _CATEGORY.match(family))}))
 
 
 def instance_architecture(instance_type: str) -> str:

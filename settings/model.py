@@ -10,6 +10,7 @@ AmiFamily = Literal["AL2023", "Bottlerocket"]
 CapacityType = Literal["ON_DEMAND", "SPOT"]
 DrRole = Literal["active", "standby"]
 NatGatewayMode = Literal["single", "perAz"]
+ControllerIdentity = Literal["podIdentity", "irsa"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,48 @@ class DrSettings:
 
 
 @dataclass(frozen=True)
+class ResourceLimits:
+    """Kubernetes quantities: cpu in cores, memory such as 256Gi."""
+
+    cpu: str
+    memory: str
+
+
+@dataclass(frozen=True)
+class DisruptionBudget:
+    """A Karpenter disruption budget; with a schedule it applies only inside that window."""
+
+    nodes: str
+    schedule: str | None = None
+    duration: str | None = None
+
+
+@dataclass(frozen=True)
+class NodePoolSettings:
+    name: str
+    capacity_types: tuple[str, ...]
+    architectures: tuple[str, ...]
+    instance_categories: tuple[str, ...]
+    min_instance_generation: int
+    limits: ResourceLimits
+    consolidation_policy: str
+    consolidate_after: str
+    expire_after: str
+    budgets: tuple[DisruptionBudget, ...]
+    dedicated: bool
+    weight: int | None
+
+
+@dataclass(frozen=True)
+class KarpenterSettings:
+    identity: ControllerIdentity
+    create_spot_service_linked_role: bool
+    ami_family: AmiFamily
+    node_volume_gib: int
+    node_pools: tuple[NodePoolSettings, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -72,5 +115,6 @@ class Settings:
     cluster: ClusterSettings
     system_nodes: SystemNodeSettings
     dr: DrSettings
+    karpenter: KarpenterSettings
     protect_stateful_resources: bool
     tags: Mapping[str, str]

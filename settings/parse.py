@@ -16,6 +16,7 @@ from settings.aws_catalog import (
     eks_regions,
     instance_architecture,
 )
+from settings.karpenter import parse_karpenter
 from settings.model import (
     ClusterSettings,
     DrSettings,
@@ -30,7 +31,7 @@ from settings.reader import ConfigReader
 NAMESPACE = "eks-platform"
 REGION_KEY = "aws:region"
 TOP_LEVEL_KEYS = (
-    "environment", "network", "cluster", "systemNodes", "dr", "protectStatefulResources", "tags",
+    "environment", "network", "cluster", "systemNodes", "dr", "karpenter", "protectStatefulResources", "tags",
 )  # fmt: skip
 MANAGED_TAG_KEYS = ("environment", "stack", "project", "managed-by")
 VPC_PREFIX_RANGE = (16, 20)
@@ -82,6 +83,7 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_loo
         cluster=cluster,
         system_nodes=system_nodes,
         dr=dr,
+        karpenter=parse_karpenter(root, dr.role),
         protect_stateful_resources=root.boolean("protectStatefulResources"),
         tags=_tags(root, project, stack, environment),
     )

@@ -57,6 +57,8 @@ def differences(a: Graph, b: Graph) -> set[tuple[str, str, str]]:
 def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_dr):
     assert differences(prod, prod_dr) == {
         ("eks:index:ManagedNodeGroup", "<cluster>-system", "inputs.scalingConfig"),
+        ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-critical", "inputs.spec"),
+        ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-general", "inputs.spec"),
     }
     assert prod.outputs["drRole"] == "active"
     assert prod_dr.outputs["drRole"] == "standby"
@@ -79,3 +81,13 @@ def test_dev_and_prod_share_one_component_tree(dev, prod):
         return {r["type"] for r in stack.resources if not r["custom"]}
 
     assert components(dev) == components(prod)
+
+
+def test_standby_node_pools_differ_from_prod_only_in_their_limits(prod, prod_dr):
+    pools = stack_config("prod-dr")["eks-platform:karpenter"]["nodePools"]
+    for name, pool in pools.items():
+        active = prod.one("kubernetes:karpenter.sh/v1:NodePool", f"nodepool-{name}")["inputs"]["spec"]
+        standby = prod_dr.one("kubernetes:karpenter.sh/v1:NodePool", f"nodepool-{name}")["inputs"]["spec"]
+        assert {**standby, "limits": None} == {**active, "limits": None}
+        assert standby["limits"] == {key: str(value) for key, value in pool["standbyLimits"].items()}
+        assert active["limits"] == {key: str(value) for key, value in pool["limits"].items()}

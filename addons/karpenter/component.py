@@ -1,0 +1,244 @@
+"""Karpenter, complete and in order: identity, node role and access entry, interruption
+queue, CRDs, controller, then the EC2NodeClass and NodePools.
+
+Ordering (each an explicit edge): the controller starts only once the system nodes,
+CoreDNS, the Pod Identity agent, the node access entry, the interruption queue and
+the CRDs exist; node classes and pools depend on the controller, so `pulumi destroy`
+deletes them while the controller still runs and can drain their nodes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+import versions
+from addons.karpenter.chart_values import controller_values
+from addons.karpenter.interruption import interruption_queue
+from addons.karpenter.manifests import NODE_CLASS_NAME, ec2_node_class, node_pool
+from addons.karpenter.policy import (
+    CONTROLLER_NAMESPACE,
+    CONTROLLER_POLICY_NAMES,
+    CONTROLLER_SERVICE_ACCOUNT,
+    controller_policies,
+    irsa_trust,
+    pod_identity_trust,
+)
+from components.iam import aws_managed_policy, service_trust_policy
+from components.system_nodes import NODE_ROLE_POLICIES
+from components.tagging import resource_tags
+from settings.model import KarpenterSettings
+
+
+@dataclass(frozen=True)
+class KarpenterArgs:
+    settings: KarpenterSettings
+    cluster_name: str
+    region: str
+    # An output of the cluster, so everything that names it waits for the cluster.
+    cluster_name_output: pulumi.Input[str]
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_provider_url: pulumi.Input[str]
+    kubernetes_provider: k8s.Provider
+    tags: Mapping[str, str]
+    # What must run before the controller starts (system nodes, CoreDNS, Pod Identity agent).
+    controller_prerequisites: Sequence[pulumi.Resource]
+
+
+class Karpenter(pulumi.ComponentResource):
+    node_role_name: pulumi.Output[str]
+    queue_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: KarpenterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:addons:Karpenter", name, None, opts)
+        self._args = args
+        self._prefix = f"{args.cluster_name}-karpenter"
+        node_role = self._node_role()
+        access_entry = aws.eks.AccessEntry(
+            f"{self._prefix}-node",
+            cluster_name=args.cluster_name_output,
+            principal_arn=node_role.arn,
+            type="EC2_LINUX",
+            tags=self._tags(f"{self._prefix}-node"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        interruption = interruption_queue(self, args.cluster_name, args.tags)
+        identity = self._controller_identity(node_role, interruption.queue)
+        if args.settings.create_spot_service_linked_role:
+            aws.iam.ServiceLinkedRole(
+                "spot", aws_service_name="spot.amazonaws.com", opts=pulumi.ResourceOptions(parent=self)
+            )
+
+        on_cluster = pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider)
+        crds = self._release("karpenter-crd", {}, skip_crds=False, after=[], opts=on_cluster)
+        irsa_role_arn = identity.arn if args.settings.identity == "irsa" else None
+        values = pulumi.Output.all(interruption.queue.name, irsa_role_arn).apply(
+            lambda resolved: controller_values(args.cluster_name, resolved[0], resolved[1])
+        )
+        controller = self._release(
+            "karpenter",
+            values,
+            skip_crds=True,
+            after=[
+                *args.controller_prerequisites,
+                access_entry,
+                interruption.queue,
+                interruption.policy,
+                crds,
+                *identity.grants,
+            ],
+            opts=on_cluster,
+        )
+        self._node_objects(node_role, crds, controller, on_cluster)
+
+        self.node_role_name = node_role.name
+        self.queue_name = interruption.queue.name
+        self.register_outputs({"node_role_name": self.node_role_name, "queue_name": self.queue_name})
+
+    def _tags(self, name: str) -> dict[str, str]:
+        return resource_tags(self._args.tags, name)
+
+    def _node_role(self) -> aws.iam.Role:
+        """The role Karpenter's nodes run as; its exact name goes into the EC2NodeClass."""
+        name = f"{self._prefix}-node"
+        role = aws.iam.Role(
+            name,
+            name=name,
+            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+            tags=self._tags(name),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        for policy in NODE_ROLE_POLICIES:
+            aws.iam.RolePolicyAttachment(
+                f"{name}-{policy}",
+                role=role.name,
+                policy_arn=aws_managed_policy(policy),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        return role
+
+    def _controller_identity(self, node_role: aws.iam.Role, queue: aws.sqs.Queue) -> _ControllerIdentity:
+        args = self._args
+        if args.settings.identity == "irsa":
+            trust = pulumi.Output.all(args.oidc_provider_arn, args.oidc_provider_url).apply(
+                lambda oidc: json.dumps(irsa_trust(oidc[0], oidc[1]))
+            )
+        else:
+            trust = pulumi.Output.from_input(json.dumps(pod_identity_trust()))
+        role = aws.iam.Role(
+            self._prefix,
+            name=self._prefix,
+            assume_role_policy=trust,
+            tags=self._tags(self._prefix),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        documents = pulumi.Output.all(account_id, node_role.arn, queue.arn).apply(
+            lambda ids: controller_policies(args.region, ids[0], args.cluster_name, ids[1], ids[2])
+        )
+        grants: list[pulumi.Resource] = []
+        for concern in CONTROLLER_POLICY_NAMES:
+            policy = aws.iam.Policy(
+                f"{self._prefix}-{concern}",
+                description=f"Karpenter controller: {concern} ({args.cluster_name})",
+                policy=documents[concern].apply(json.dumps),
+                tags=self._tags(f"{self._prefix}-{concern}"),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            grants.append(
+                aws.iam.RolePolicyAttachment(
+                    f"{self._prefix}-{concern}",
+                    role=role.name,
+                    policy_arn=policy.arn,
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            )
+        if args.settings.identity == "podIdentity":
+            grants.append(
+                aws.eks.PodIdentityAssociation(
+                    self._prefix,
+                    cluster_name=args.cluster_name_output,
+                    namespace=CONTROLLER_NAMESPACE,
+                    service_account=CONTROLLER_SERVICE_ACCOUNT,
+                    role_arn=role.arn,
+                    tags=self._tags(self._prefix),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            )
+        return _ControllerIdentity(arn=role.arn, grants=grants)
+
+    def _release(
+        self,
+        chart: str,
+        values: pulumi.Input[dict],
+        skip_crds: bool,
+        after: Sequence[pulumi.Resource],
+        opts: pulumi.ResourceOptions,
+    ) -> k8s.helm.v3.Release:
+        pin = versions.HELM_CHARTS[chart]
+        return k8s.helm.v3.Release(
+            chart,
+            name=chart,
+            chart=pin.chart,
+            version=pin.version,
+            namespace=CONTROLLER_NAMESPACE,
+            values=values,
+            skip_crds=skip_crds,
+            atomic=True,
+            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(after))),
+        )
+
+    def _node_objects(
+        self,
+        node_role: aws.iam.Role,
+        crds: pulumi.Resource,
+        controller: pulumi.Resource,
+        on_cluster: pulumi.ResourceOptions,
+    ) -> None:
+        args = self._args
+        node_class_manifest = node_role.name.apply(
+            lambda role_name: ec2_node_class(args.settings, args.cluster_name, role_name, args.tags)
+        )
+        node_class = _custom_object(
+            "karpenter.k8s.aws/v1",
+            "EC2NodeClass",
+            NODE_CLASS_NAME,
+            node_class_manifest["spec"],
+            pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller])),
+        )
+        for pool in args.settings.node_pools:
+            manifest = node_pool(pool)
+            _custom_object(
+                manifest["apiVersion"],
+                manifest["kind"],
+                pool.name,
+                manifest["spec"],
+                pulumi.ResourceOptions.merge(
+                    on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller, node_class])
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class _ControllerIdentity:
+    arn: pulumi.Output[str]
+    # Everything that must exist before the controller can call AWS.
+    grants: list[pulumi.Resource]
+
+
+def _custom_object(
+    api_version: str, kind: str, name: str, spec: pulumi.Input[dict], opts: pulumi.ResourceOptions
+) -> k8s.apiextensions.CustomResource:
+    return k8s.apiextensions.CustomResource(
+        f"{kind.lower()}-{name}",
+        api_version=api_version,
+        kind=kind,
+        metadata={"name": name},
+        spec=spec,
+        opts=opts,
+    )

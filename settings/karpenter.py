@@ -1,0 +1,121 @@
+"""The `eks-platform:karpenter` section: controller identity, node class and NodePools."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import versions
+from settings.aws_catalog import instance_categories
+from settings.model import DisruptionBudget, KarpenterSettings, NodePoolSettings, ResourceLimits
+from settings.reader import ConfigReader
+
+CAPACITY_TYPES = ("spot", "on-demand", "reserved")
+ARCHITECTURES = ("amd64", "arm64")
+CONSOLIDATION_POLICIES = ("WhenEmpty", "WhenEmptyOrUnderutilized")
+POOL_KEYS = (
+    "capacityTypes", "architectures", "instanceCategories", "minGeneration", "limits", "standbyLimits",
+    "consolidationPolicy", "consolidateAfter", "expireAfter", "dedicated", "weight",
+)  # fmt: skip
+
+_POOL_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+# Go durations as Karpenter accepts them (e.g. 30s, 5m, 720h, 1h30m).
+_DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$")
+_BUDGET_DURATION = re.compile(r"^(\d+h)?(\d+m)?$")
+_CPU = re.compile(r"^\d+(m)?$")
+_MEMORY = re.compile(r"^\d+(Mi|Gi|Ti)$")
+_CRON_FIELD = r"[0-9a-z*/,\-]+"
+_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$|^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$")
+
+
+def parse_karpenter(root: ConfigReader, role: str) -> KarpenterSettings:
+    section = root.section(
+        "karpenter",
+        ("identity", "createSpotServiceLinkedRole", "amiFamily", "nodeVolumeGiB", "disruption", "nodePools"),
+    )
+    budgets = _budgets(section)
+    allowed = "an object of one or more NodePools keyed by name"
+    raw_pools = section.raw("nodePools", allowed)
+    if not isinstance(raw_pools, Mapping) or not raw_pools:
+        raise section.fail("nodePools", raw_pools, allowed)
+    pools_reader = ConfigReader(section.stack, f"{section.key('nodePools')}.", raw_pools)
+    pools = tuple(_node_pool(pools_reader, name, role, budgets) for name in sorted(raw_pools))
+    return KarpenterSettings(
+        identity=section.choice("identity", ("podIdentity", "irsa")),  # type: ignore[arg-type]
+        create_spot_service_linked_role=section.boolean("createSpotServiceLinkedRole"),
+        ami_family=section.choice("amiFamily", versions.KARPENTER_AMI_ALIASES),  # type: ignore[arg-type]
+        node_volume_gib=section.integer("nodeVolumeGiB", 20, 2000),
+        node_pools=pools,
+    )
+
+
+def _budgets(section: ConfigReader) -> tuple[DisruptionBudget, ...]:
+    """At most N% of a pool's nodes at once; none at all inside the quiet window, if any."""
+    disruption = section.section("disruption", ("maxUnavailablePercent", "quietHours"))
+    budgets = [DisruptionBudget(nodes=f"{disruption.integer('maxUnavailablePercent', 1, 100)}%")]
+    if disruption.has("quietHours"):
+        quiet = disruption.section("quietHours", ("schedule", "duration"))
+        schedule = quiet.string("schedule", "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
+        if not _CRON.match(schedule):
+            raise quiet.fail("schedule", schedule, "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
+        duration = quiet.string("duration", "a duration in hours and minutes, e.g. 10h or 9h30m")
+        if not _BUDGET_DURATION.match(duration) or duration in ("", "0h", "0m"):
+            raise quiet.fail("duration", duration, "a duration in hours and minutes, e.g. 10h or 9h30m")
+        budgets.append(DisruptionBudget(nodes="0", schedule=schedule, duration=duration))
+    return tuple(budgets)
+
+
+def _node_pool(pools: ConfigReader, name: str, role: str, budgets: tuple[DisruptionBudget, ...]) -> NodePoolSettings:
+    if not _POOL_NAME.match(name):
+        raise pools.fail(name, pools.data[name], "NodePool names that are DNS labels (lowercase, digits, dashes)")
+    pool = pools.section(name, POOL_KEYS)
+    limits = _limits(pool, "limits")
+    # While the region stands by, pools stay small; a DR promotion flips the role.
+    if pool.has("standbyLimits"):
+        standby = _limits(pool, "standbyLimits")
+        if role == "standby":
+            limits = standby
+    return NodePoolSettings(
+        name=name,
+        capacity_types=_subset(pool, "capacityTypes", CAPACITY_TYPES),
+        architectures=_subset(pool, "architectures", ARCHITECTURES),
+        instance_categories=_subset(pool, "instanceCategories", instance_categories()),
+        min_instance_generation=pool.integer("minGeneration", 1, 10),
+        limits=limits,
+        consolidation_policy=pool.choice("consolidationPolicy", CONSOLIDATION_POLICIES),
+        consolidate_after=_duration(pool, "consolidateAfter"),
+        expire_after=_duration(pool, "expireAfter"),
+        budgets=budgets,
+        dedicated=pool.boolean("dedicated"),
+        weight=pool.integer("weight", 1, 100) if pool.has("weight") else None,
+    )
+
+
+def _subset(pool: ConfigReader, key: str, options: tuple[str, ...]) -> tuple[str, ...]:
+    allowed = f"a non-empty list drawn from {list(options)}"
+    values = pool.strings(key, allowed)
+    if not values:
+        raise pool.fail(key, [], allowed)
+    for value in values:
+        if value not in options:
+            raise pool.fail(key, value, allowed)
+    return values
+
+
+def _limits(pool: ConfigReader, key: str) -> ResourceLimits:
+    limits = pool.section(key, ("cpu", "memory"))
+    cpu = str(limits.raw("cpu", "whole cores, e.g. 64"))
+    if not _CPU.match(cpu) or int(cpu.rstrip("m")) == 0:
+        raise limits.fail("cpu", limits.data["cpu"], "whole cores or millicores, e.g. 64 or 64000m")
+    memory = limits.string("memory", "a memory quantity such as 256Gi")
+    if not _MEMORY.match(memory):
+        raise limits.fail("memory", memory, "a memory quantity in Mi, Gi or Ti, e.g. 256Gi")
+    return ResourceLimits(cpu=cpu, memory=memory)
+
+
+def _duration(pool: ConfigReader, key: str) -> str:
+    allowed = "a duration such as 30s, 5m or 720h, or Never"
+    value = pool.string(key, allowed)
+    if value != "Never" and not _DURATION.match(value):
+        raise pool.fail(key, value, allowed)
+    return value
