@@ -37,21 +37,32 @@ class PlatformKeys(pulumi.ComponentResource):
             "Resource": "*",
         }
         secrets = self._key(args, "secrets", "EKS envelope encryption of Kubernetes secrets", [owner])
-        logs_service = {
+        logs_use = {
             "Sid": "CloudWatchLogsUse",
             "Effect": "Allow",
             "Principal": {"Service": f"logs.{args.region}.amazonaws.com"},
-            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*"],
             "Resource": "*",
+            # Only for log groups of this account and region.
             "Condition": {
-                "ArnLike": {
+                "StringLike": {
                     "kms:EncryptionContext:aws:logs:arn": pulumi.Output.concat(
                         "arn:aws:logs:", args.region, ":", account_id, ":log-group:*"
                     )
                 }
             },
         }
-        logs = self._key(args, "logs", "CloudWatch Logs encryption of platform log groups", [owner, logs_service])
+        logs_describe = {
+            "Sid": "CloudWatchLogsDescribe",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{args.region}.amazonaws.com"},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }
+        logs = self._key(
+            args, "logs", "CloudWatch Logs encryption of platform log groups", [owner, logs_use, logs_describe]
+        )
         self.secrets_key_arn = secrets.arn
         self.logs_key_arn = logs.arn
         self.register_outputs({"secrets_key_arn": self.secrets_key_arn, "logs_key_arn": self.logs_key_arn})

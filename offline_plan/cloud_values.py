@@ -59,9 +59,26 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
     elif typ == "aws:eks/addon:Addon":
         addon_path = f"{inputs.get('clusterName')}/{inputs.get('addonName')}/{digest(stack, name, length=8)}"
         state = {"arn": f"{arn_prefix.format(service='eks')}:addon/{addon_path}"}
+    elif typ == "aws:sqs/queue:Queue":
+        queue = inputs.get("name") or physical_name(stack, name)
+        state = {
+            "name": queue,
+            "arn": f"{arn_prefix.format(service='sqs')}:{queue}",
+            "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
+        }
+        rid = state["url"]
+    elif typ == "aws:iam/policy:Policy":
+        policy = inputs.get("name") or physical_name(stack, name)
+        state = {"name": policy, "arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/{policy}"}
+    elif typ == "aws:cloudwatch/eventRule:EventRule":
+        rule = inputs.get("name") or physical_name(stack, name)
+        state = {"name": rule, "arn": f"{arn_prefix.format(service='events')}:rule/{rule}"}
     elif typ.startswith("aws:ec2/"):
         kind = typ.split(":")[-1].lower()
         state = {"arn": f"{arn_prefix.format(service='ec2')}:{kind}/{rid}", "ownerId": ACCOUNT_ID}
+    elif typ.startswith("aws:"):
+        service, kind = typ.split(":")[1].split("/")[0], typ.split(":")[-1].lower()
+        state = {"arn": f"{arn_prefix.format(service=service)}:{kind}/{rid}"}
     return {"id": rid, **state}
 
 

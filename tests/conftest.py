@@ -50,3 +50,19 @@ def prod_dr() -> Graph:
 @pytest.fixture
 def project_dir() -> Path:
     return PROJECT_DIR
+
+
+def plan_with(stack: str, mutate) -> Graph:
+    """Evaluate a stack after `mutate(config)` changes its decoded stack config."""
+    import json
+
+    from offline_plan.stack_config import read_stack_config
+    from tests.stack_files import stack_config
+
+    config = stack_config(stack)
+    mutate(config)
+    original = read_stack_config(PROJECT_DIR, stack)
+    values = {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+    result = evaluate_stack(stack, config=type(original)(original.project, stack, values, []))
+    assert result.error is None, result.error
+    return Graph(build_plan(result))

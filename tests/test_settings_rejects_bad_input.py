@@ -38,6 +38,13 @@ def set_key(key: str, value: Any) -> Callable[[Config], None]:
     return mutate
 
 
+def set_pool(pool: str, **values: Any) -> Callable[[Config], None]:
+    def mutate(config: Config) -> None:
+        config["eks-platform:karpenter"]["nodePools"][pool].update(values)
+
+    return mutate
+
+
 def scaling(**sizes: int) -> dict[str, int]:
     return {"minSize": 2, "desiredSize": 2, "maxSize": 3, **sizes}
 
@@ -77,6 +84,20 @@ BAD_CONFIGS = {
     "tag overrides a managed tag": ("dev", set_key("eks-platform:tags", {"environment": "qa"}), "eks-platform:tags", {"environment": "qa"}),
     "protection flag not a boolean": ("prod", set_key("eks-platform:protectStatefulResources", "yes"), "eks-platform:protectStatefulResources", "yes"),
     "environment name invalid": ("dev", set_key("eks-platform:environment", "Dev Env"), "eks-platform:environment", "Dev Env"),
+    "karpenter identity unknown": ("dev", set_in("karpenter", identity="keys"), "eks-platform:karpenter.identity", "keys"),
+    "karpenter ami family unknown": ("dev", set_in("karpenter", amiFamily="AL2"), "eks-platform:karpenter.amiFamily", "AL2"),
+    "no node pools": ("dev", set_in("karpenter", nodePools={}), "eks-platform:karpenter.nodePools", {}),
+    "pool name not a dns label": ("dev", lambda c: c["eks-platform:karpenter"]["nodePools"].update({"Big_Pool": {}}), "eks-platform:karpenter.nodePools.Big_Pool", {}),
+    "capacity type unknown to karpenter": ("dev", set_pool("default", capacityTypes=["preemptible"]), "eks-platform:karpenter.nodePools.default.capacityTypes", "preemptible"),
+    "architecture unknown": ("dev", set_pool("default", architectures=["x86_64"]), "eks-platform:karpenter.nodePools.default.architectures", "x86_64"),
+    "instance category unknown": ("prod", set_pool("general", instanceCategories=["q"]), "eks-platform:karpenter.nodePools.general.instanceCategories", "q"),
+    "memory limit not a quantity": ("prod", set_pool("critical", limits={"cpu": 64, "memory": "256GB"}), "eks-platform:karpenter.nodePools.critical.limits.memory", "256GB"),
+    "cpu limit zero": ("dev", set_pool("default", limits={"cpu": 0, "memory": "1Gi"}), "eks-platform:karpenter.nodePools.default.limits.cpu", 0),
+    "consolidation policy unknown": ("dev", set_pool("default", consolidationPolicy="Always"), "eks-platform:karpenter.nodePools.default.consolidationPolicy", "Always"),
+    "expiry in days": ("prod", set_pool("general", expireAfter="30d"), "eks-platform:karpenter.nodePools.general.expireAfter", "30d"),
+    "quiet hours not cron": ("prod", set_in("karpenter", disruption={"maxUnavailablePercent": 10, "quietHours": {"schedule": "weekdays 8-18", "duration": "10h"}}), "eks-platform:karpenter.disruption.quietHours.schedule", "weekdays 8-18"),
+    "disruption percent above 100": ("prod", set_in("karpenter", disruption={"maxUnavailablePercent": 150}), "eks-platform:karpenter.disruption.maxUnavailablePercent", 150),
+    "unknown pool key": ("dev", set_pool("default", spotFirst=True), "eks-platform:karpenter.nodePools.default.spotFirst", True),
 }  # fmt: skip
 
 
