@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from offline_plan.evaluate import PROJECT_DIR, Evaluation, evaluate_stack
 from offline_plan.plan_file import build_plan
-from offline_plan.stack_config import stack_names
+from offline_plan.stack_config import read_stack_config, stack_names
 from tests.graph import Graph
+from tests.stack_files import stack_config
 
 STACKS = stack_names(PROJECT_DIR)
 
@@ -52,13 +56,8 @@ def project_dir() -> Path:
     return PROJECT_DIR
 
 
-def plan_with(stack: str, mutate) -> Graph:
+def plan_with(stack: str, mutate: Callable[[dict[str, Any]], None]) -> Graph:
     """Evaluate a stack after `mutate(config)` changes its decoded stack config."""
-    import json
-
-    from offline_plan.stack_config import read_stack_config
-    from tests.stack_files import stack_config
-
     config = stack_config(stack)
     mutate(config)
     original = read_stack_config(PROJECT_DIR, stack)
