@@ -1,31 +1,67 @@
-"""The platform as one dependency graph: settings -> components -> stack outputs."""
+"""The platform as one dependency graph: settings -> components -> add-ons -> workloads -> outputs."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_kubernetes as k8s
 
+from addons.aws_load_balancer_controller import AwsLoadBalancerController
+from addons.context import ClusterContext
+from addons.ebs_csi import EbsCsiDriver
+from addons.external_dns import ExternalDns
 from addons.karpenter import Karpenter, KarpenterArgs
+from addons.metrics_server import MetricsServer
 from components.cluster import Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
 from components.kubernetes_provider import cluster_provider
 from components.network import Network, NetworkArgs
+from components.subnet_plan import plan_subnets
 from components.system_nodes import SystemNodeGroup, SystemNodeGroupArgs
 from settings import Settings
+from workloads.batch import Batch
+from workloads.context import WorkloadContext
+from workloads.mongodb import MongoDb
+from workloads.web import Web
+
+
+@dataclass(frozen=True)
+class Foundation:
+    network: Network
+    cluster: Cluster
+    node_addons: NodeAddons
+    system_nodes: SystemNodeGroup
+    dns: ClusterDns
+    kubernetes: k8s.Provider
+
+
+@dataclass(frozen=True)
+class PlatformAddons:
+    karpenter: Karpenter
+    load_balancer_controller: AwsLoadBalancerController
+    metrics_server: MetricsServer
+    ebs_csi: EbsCsiDriver
 
 
 def build_platform(settings: Settings) -> dict[str, Any]:
     """Declare every resource for one stack and return its stack outputs."""
-    name = settings.cluster.name
-    protect = settings.protect_stateful_resources
     # Explicit provider: the region comes from settings and default tags catch any
     # AWS resource that pulumi-eks creates on our behalf.
     aws_provider = aws.Provider("aws", region=settings.region, default_tags={"tags": dict(settings.tags)})
     on_aws = pulumi.ResourceOptions(providers={"aws": aws_provider})
+    foundation = _foundation(settings, on_aws)
+    addons = _addons(settings, foundation, on_aws)
+    _workloads(settings, foundation, addons, on_aws)
+    return _outputs(settings, foundation)
 
+
+def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundation:
+    name = settings.cluster.name
+    protect = settings.protect_stateful_resources
     keys = PlatformKeys(
         name, PlatformKeysArgs(name=name, region=settings.region, tags=settings.tags, protect=protect), on_aws
     )
@@ -84,7 +120,24 @@ def build_platform(settings: Settings) -> dict[str, Any]:
         on_aws,
     )
     kubernetes = cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
-    Karpenter(
+    return Foundation(network, cluster, node_addons, system_nodes, dns, kubernetes)
+
+
+def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceOptions) -> PlatformAddons:
+    name = settings.cluster.name
+    cluster = foundation.cluster
+    pod_identity_agent = foundation.node_addons.by_name["eks-pod-identity-agent"]
+    context = ClusterContext(
+        cluster_name=name,
+        cluster_name_output=cluster.name,
+        region=settings.region,
+        vpc_id=foundation.network.vpc_id,
+        kubernetes_provider=foundation.kubernetes,
+        tags=settings.tags,
+        system_nodes=foundation.system_nodes.node_group,
+        pod_identity_agent=pod_identity_agent,
+    )
+    karpenter = Karpenter(
         f"{name}-karpenter",
         KarpenterArgs(
             settings=settings.karpenter,
@@ -93,17 +146,55 @@ def build_platform(settings: Settings) -> dict[str, Any]:
             cluster_name_output=cluster.name,
             oidc_provider_arn=cluster.oidc_provider_arn,
             oidc_provider_url=cluster.oidc_provider_url,
-            kubernetes_provider=kubernetes,
+            kubernetes_provider=foundation.kubernetes,
             tags=settings.tags,
-            controller_prerequisites=[
-                system_nodes.node_group,
-                dns.addon,
-                node_addons.by_name["eks-pod-identity-agent"],
-            ],
+            controller_prerequisites=[foundation.system_nodes.node_group, foundation.dns.addon, pod_identity_agent],
         ),
         on_aws,
     )
+    addons = PlatformAddons(
+        karpenter=karpenter,
+        load_balancer_controller=AwsLoadBalancerController(f"{name}-alb-controller", context, on_aws),
+        metrics_server=MetricsServer(f"{name}-metrics-server", context, on_aws),
+        ebs_csi=EbsCsiDriver(
+            f"{name}-ebs-csi",
+            context,
+            settings.cluster.kubernetes_version,
+            retain_volumes=settings.protect_stateful_resources,
+            opts=on_aws,
+        ),
+    )
+    if settings.dns:
+        ExternalDns(f"{name}-external-dns", context, settings.dns, on_aws)
+    return addons
 
+
+def _workloads(
+    settings: Settings, foundation: Foundation, addons: PlatformAddons, on_aws: pulumi.ResourceOptions
+) -> None:
+    name = settings.cluster.name
+    public_cidrs = [az.public for az in plan_subnets(settings.network.vpc_cidr, settings.network.az_count)]
+    context = WorkloadContext(
+        cluster_name=name,
+        cluster_name_output=foundation.cluster.name,
+        kubernetes_provider=foundation.kubernetes,
+        tags=settings.tags,
+        protect=settings.protect_stateful_resources,
+        public_subnet_cidrs=public_cidrs,
+        capacity=addons.karpenter.node_pools,
+        load_balancing=[addons.load_balancer_controller.release],
+        storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
+        metrics=[addons.metrics_server.release],
+        dns_domain=settings.dns.domain if settings.dns else None,
+    )
+    workloads = settings.workloads
+    web = Web(f"{name}-web", workloads.web, context, on_aws)
+    MongoDb(f"{name}-mongodb", workloads.mongodb, context, on_aws)
+    Batch(f"{name}-batch", workloads.batch, web.bucket_name, web.bucket_arn, context, on_aws)
+
+
+def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:
+    network, cluster = foundation.network, foundation.cluster
     return {
         "region": settings.region,
         "drRole": settings.dr.role,

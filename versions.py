@@ -21,18 +21,21 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "coredns": "v1.13.2-eksbuild.11",
         "kube-proxy": "v1.33.10-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
     },
     "1.34": {
         "vpc-cni": "v1.22.3-eksbuild.1",
         "coredns": "v1.13.2-eksbuild.11",
         "kube-proxy": "v1.34.6-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": "v1.63.0-eksbuild.1",
     },
     "1.35": {
         "vpc-cni": "v1.22.3-eksbuild.1",
         "coredns": "v1.13.2-eksbuild.11",
         "kube-proxy": "v1.35.3-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
+        "aws-ebs-csi-driver": "v1.64.0-eksbuild.1",
     },
 }
 
@@ -66,10 +69,26 @@ KARPENTER_AMI_ALIASES: dict[str, str] = {
 class HelmChart:
     chart: str
     version: str
+    # A classic chart repository; None for OCI charts, whose chart is a full URL.
+    repository: str | None = None
 
 
 HELM_CHARTS: dict[str, HelmChart] = {
     # CRDs come from their own chart: Helm never upgrades CRDs shipped in crds/.
     "karpenter-crd": HelmChart("oci://public.ecr.aws/karpenter/karpenter-crd", "1.14.1"),
     "karpenter": HelmChart("oci://public.ecr.aws/karpenter/karpenter", "1.14.1"),
+    "aws-load-balancer-controller": HelmChart(
+        "aws-load-balancer-controller", "1.17.1", repository="https://aws.github.io/eks-charts"
+    ),
+    "metrics-server": HelmChart(
+        "metrics-server", "3.13.1", repository="https://kubernetes-sigs.github.io/metrics-server/"
+    ),
+    "external-dns": HelmChart("external-dns", "1.21.1", repository="https://kubernetes-sigs.github.io/external-dns/"),
+}
+
+# Sample workload images, pinned by tag.
+IMAGES: dict[str, str] = {
+    "podinfo": "ghcr.io/stefanprodan/podinfo:6.14.1",
+    "mongodb": "mongo:8.0.29",
+    "aws-cli": "public.ecr.aws/aws-cli/aws-cli:2.17.0",
 }

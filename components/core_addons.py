@@ -16,7 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 import versions
-from components.system_nodes import SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT
+from components.system_nodes import critical_addon_placement
 from components.tagging import resource_tags
 
 NODE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
@@ -32,9 +32,14 @@ class AddonArgs:
     after: Sequence[pulumi.Resource] = ()
 
 
-def _addon(
-    owner: pulumi.Resource, addon: str, args: AddonArgs, configuration: Mapping[str, Any] | None
+def eks_addon(
+    owner: pulumi.Resource,
+    addon: str,
+    args: AddonArgs,
+    configuration: Mapping[str, Any] | None,
+    pod_identity: Sequence[aws.eks.AddonPodIdentityAssociationArgs] = (),
 ) -> aws.eks.Addon:
+    """One EKS managed add-on at its pinned version; EKS binds `pod_identity` roles itself."""
     return aws.eks.Addon(
         addon,
         cluster_name=args.cluster_name,
@@ -43,6 +48,7 @@ def _addon(
         configuration_values=json.dumps(configuration) if configuration else None,
         resolve_conflicts_on_create="OVERWRITE",
         resolve_conflicts_on_update="OVERWRITE",
+        pod_identity_associations=list(pod_identity) or None,
         tags=resource_tags(args.tags, addon),
         opts=pulumi.ResourceOptions(parent=owner, depends_on=list(args.after)),
     )
@@ -57,7 +63,7 @@ class NodeAddons(pulumi.ComponentResource):
     def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:NodeAddons", name, None, opts)
         configuration = {"vpc-cni": {"enableNetworkPolicy": "true"}}
-        self.by_name = {addon: _addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS}
+        self.by_name = {addon: eks_addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS}
         self.addons = list(self.by_name.values())
         self.register_outputs({"addons": [addon.addon_name for addon in self.addons]})
 
@@ -69,17 +75,10 @@ class ClusterDns(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:ClusterDns", name, None, opts)
-        taint = {
-            "key": SYSTEM_NODE_TAINT["key"],
-            "operator": "Equal",
-            "value": SYSTEM_NODE_TAINT["value"],
-            "effect": "NoSchedule",
-        }
         configuration = {
             "replicaCount": COREDNS_REPLICAS,
-            "nodeSelector": dict(SYSTEM_NODE_LABEL),
-            "tolerations": [taint],
+            **critical_addon_placement(),
             "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
         }
-        self.addon = _addon(self, "coredns", args, configuration)
+        self.addon = eks_addon(self, "coredns", args, configuration)
         self.register_outputs({"version": self.addon.addon_version})

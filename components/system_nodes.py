@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -22,6 +23,23 @@ NODE_ROLE_POLICIES = (
     "AmazonEKS_CNI_Policy",
     "AmazonSSMManagedInstanceCore",
 )
+
+
+def critical_addon_placement() -> dict[str, Any]:
+    """nodeSelector and tolerations (Kubernetes form) that put a pod on the system nodes."""
+    return {
+        "nodeSelector": dict(SYSTEM_NODE_LABEL),
+        "tolerations": [
+            {
+                "key": SYSTEM_NODE_TAINT["key"],
+                "operator": "Equal",
+                "value": SYSTEM_NODE_TAINT["value"],
+                "effect": "NoSchedule",
+            }
+        ],
+    }
+
+
 # Bottlerocket boots from a small OS volume and keeps containers on a second one.
 _ROOT_DEVICES = {"AL2023": ("/dev/xvda",), "Bottlerocket": ("/dev/xvda", "/dev/xvdb")}
 BOTTLEROCKET_OS_VOLUME_GIB = 4

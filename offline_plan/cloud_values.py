@@ -67,6 +67,10 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
             "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
         }
         rid = state["url"]
+    elif typ == "aws:s3/bucket:Bucket":
+        bucket = inputs.get("bucket") or physical_name(stack, name)
+        state = {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "region": region}
+        rid = bucket
     elif typ == "aws:iam/policy:Policy":
         policy = inputs.get("name") or physical_name(stack, name)
         state = {"name": policy, "arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/{policy}"}

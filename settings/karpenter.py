@@ -25,7 +25,7 @@ _BUDGET_DURATION = re.compile(r"^(\d+h)?(\d+m)?$")
 _CPU = re.compile(r"^\d+(m)?$")
 _MEMORY = re.compile(r"^\d+(Mi|Gi|Ti)$")
 _CRON_FIELD = r"[0-9a-z*/,\-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$|^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$")
+CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$|^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$")
 
 
 def parse_karpenter(root: ConfigReader, role: str) -> KarpenterSettings:
@@ -56,7 +56,7 @@ def _budgets(section: ConfigReader) -> tuple[DisruptionBudget, ...]:
     if disruption.has("quietHours"):
         quiet = disruption.section("quietHours", ("schedule", "duration"))
         schedule = quiet.string("schedule", "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
-        if not _CRON.match(schedule):
+        if not CRON.match(schedule):
             raise quiet.fail("schedule", schedule, "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
         duration = quiet.string("duration", "a duration in hours and minutes, e.g. 10h or 9h30m")
         if not _BUDGET_DURATION.match(duration) or duration in ("", "0h", "0m"):

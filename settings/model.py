@@ -106,6 +106,40 @@ class KarpenterSettings:
 
 
 @dataclass(frozen=True)
+class DnsSettings:
+    """The Route 53 zone external-dns manages records in."""
+
+    hosted_zone_id: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    min_replicas: int
+    max_replicas: int
+    target_cpu_percent: int
+    certificate_arn: str | None
+
+
+@dataclass(frozen=True)
+class MongoSettings:
+    replicas: int
+    volume_size_gib: int
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    schedule: str
+
+
+@dataclass(frozen=True)
+class WorkloadSettings:
+    web: WebSettings
+    mongodb: MongoSettings
+    batch: BatchSettings
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -116,5 +150,7 @@ class Settings:
     system_nodes: SystemNodeSettings
     dr: DrSettings
     karpenter: KarpenterSettings
+    dns: DnsSettings | None
+    workloads: WorkloadSettings
     protect_stateful_resources: bool
     tags: Mapping[str, str]

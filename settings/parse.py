@@ -27,11 +27,13 @@ from settings.model import (
     SystemNodeSettings,
 )
 from settings.reader import ConfigReader
+from settings.workloads import parse_dns, parse_workloads
 
 NAMESPACE = "eks-platform"
 REGION_KEY = "aws:region"
 TOP_LEVEL_KEYS = (
-    "environment", "network", "cluster", "systemNodes", "dr", "karpenter", "protectStatefulResources", "tags",
+    "environment", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
+    "protectStatefulResources", "tags",
 )  # fmt: skip
 MANAGED_TAG_KEYS = ("environment", "stack", "project", "managed-by")
 VPC_PREFIX_RANGE = (16, 20)
@@ -84,6 +86,8 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_loo
         system_nodes=system_nodes,
         dr=dr,
         karpenter=parse_karpenter(root, dr.role),
+        dns=parse_dns(root),
+        workloads=parse_workloads(root, dr.role),
         protect_stateful_resources=root.boolean("protectStatefulResources"),
         tags=_tags(root, project, stack, environment),
     )

@@ -54,8 +54,12 @@ def test_controller_role_trusts_pod_identity_with_assume_and_tag_session(any_sta
     assert sorted(statement["Action"]) == ["sts:AssumeRole", "sts:TagSession"]
 
 
+def karpenter_association(stack):
+    return stack.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", f"eks-platform-{stack.stack}-karpenter")
+
+
 def test_pod_identity_association_binds_the_controller_service_account(any_stack):
-    association = any_stack.one("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    association = karpenter_association(any_stack)
     values = controller(any_stack)["inputs"]["values"]
     assert association["inputs"]["namespace"] == controller(any_stack)["inputs"]["namespace"] == "kube-system"
     assert association["inputs"]["serviceAccount"] == values["serviceAccount"]["name"]
@@ -71,7 +75,8 @@ def test_irsa_is_a_settings_alternative_scoped_to_the_service_account(dev):
     assert statement["Principal"]["Federated"] == irsa.outputs["oidcProviderArn"]
     conditions = statement["Condition"]["StringEquals"]
     assert any(k.endswith(":sub") and v == "system:serviceaccount:kube-system:karpenter" for k, v in conditions.items())
-    assert irsa.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation") == []
+    associations = irsa.of_type("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    assert all(a["inputs"]["serviceAccount"] != "karpenter" for a in associations)
     annotations = controller(irsa)["inputs"]["values"]["serviceAccount"]["annotations"]
     assert annotations["eks.amazonaws.com/role-arn"].endswith(":role/eks-platform-dev-karpenter")
     assert controller(dev)["inputs"]["values"]["serviceAccount"]["annotations"] == {}
@@ -299,7 +304,7 @@ def test_controller_waits_for_nodes_dns_pod_identity_access_entry_queue_and_crds
         ref(any_stack.one("aws:eks/accessEntry:AccessEntry")),
         ref(any_stack.one("aws:sqs/queuePolicy:QueuePolicy")),
         ref(any_stack.one(RELEASE, "karpenter-crd")),
-        ref(any_stack.one("aws:eks/podIdentityAssociation:PodIdentityAssociation")),
+        ref(karpenter_association(any_stack)),
     } <= explicit
     # The queue feeds the values (its name), which is an edge of its own.
     assert ref(any_stack.one("aws:sqs/queue:Queue")) in chart["dependencies"]

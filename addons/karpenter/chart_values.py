@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from addons.karpenter.policy import CONTROLLER_SERVICE_ACCOUNT
-from components.system_nodes import SYSTEM_NODE_LABEL, SYSTEM_NODE_TAINT
+from components.system_nodes import critical_addon_placement
 
 CONTROLLER_REPLICAS = 2
 # Requests equal limits: the controller gets Guaranteed QoS and is never throttled
@@ -22,15 +22,7 @@ def controller_values(cluster_name: str, queue_name: str, irsa_role_arn: str | N
         # CoreDNS may not be serving yet when the controller starts; resolving STS
         # through the VPC resolver avoids a start-up crash loop.
         "dnsPolicy": "Default",
-        "nodeSelector": {"kubernetes.io/os": "linux", **SYSTEM_NODE_LABEL},
-        "tolerations": [
-            {
-                "key": SYSTEM_NODE_TAINT["key"],
-                "operator": "Equal",
-                "value": SYSTEM_NODE_TAINT["value"],
-                "effect": "NoSchedule",
-            }
-        ],
+        **critical_addon_placement(),
         "controller": {"resources": {"requests": dict(CONTROLLER_RESOURCES), "limits": dict(CONTROLLER_RESOURCES)}},
         "podDisruptionBudget": {"name": "karpenter", "maxUnavailable": 1},
     }

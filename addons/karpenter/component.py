@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-import versions
+from addons.helm import helm_release
 from addons.karpenter.chart_values import controller_values
 from addons.karpenter.interruption import interruption_queue
 from addons.karpenter.manifests import NODE_CLASS_NAME, ec2_node_class, node_pool
@@ -53,6 +53,8 @@ class KarpenterArgs:
 class Karpenter(pulumi.ComponentResource):
     node_role_name: pulumi.Output[str]
     queue_name: pulumi.Output[str]
+    # The NodePools: workloads that need nodes wait for them.
+    node_pools: list[pulumi.Resource]
 
     def __init__(self, name: str, args: KarpenterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:addons:Karpenter", name, None, opts)
@@ -75,14 +77,16 @@ class Karpenter(pulumi.ComponentResource):
             )
 
         on_cluster = pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider)
-        crds = self._release("karpenter-crd", {}, skip_crds=False, after=[], opts=on_cluster)
+        crds = helm_release("karpenter-crd", CONTROLLER_NAMESPACE, {}, on_cluster)
         irsa_role_arn = identity.arn if args.settings.identity == "irsa" else None
         values = pulumi.Output.all(interruption.queue.name, irsa_role_arn).apply(
             lambda resolved: controller_values(args.cluster_name, resolved[0], resolved[1])
         )
-        controller = self._release(
+        controller = helm_release(
             "karpenter",
+            CONTROLLER_NAMESPACE,
             values,
+            on_cluster,
             skip_crds=True,
             after=[
                 *args.controller_prerequisites,
@@ -92,9 +96,8 @@ class Karpenter(pulumi.ComponentResource):
                 crds,
                 *identity.grants,
             ],
-            opts=on_cluster,
         )
-        self._node_objects(node_role, crds, controller, on_cluster)
+        self.node_pools = self._node_objects(node_role, crds, controller, on_cluster)
 
         self.node_role_name = node_role.name
         self.queue_name = interruption.queue.name
@@ -172,34 +175,13 @@ class Karpenter(pulumi.ComponentResource):
             )
         return _ControllerIdentity(arn=role.arn, grants=grants)
 
-    def _release(
-        self,
-        chart: str,
-        values: pulumi.Input[dict],
-        skip_crds: bool,
-        after: Sequence[pulumi.Resource],
-        opts: pulumi.ResourceOptions,
-    ) -> k8s.helm.v3.Release:
-        pin = versions.HELM_CHARTS[chart]
-        return k8s.helm.v3.Release(
-            chart,
-            name=chart,
-            chart=pin.chart,
-            version=pin.version,
-            namespace=CONTROLLER_NAMESPACE,
-            values=values,
-            skip_crds=skip_crds,
-            atomic=True,
-            opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(after))),
-        )
-
     def _node_objects(
         self,
         node_role: aws.iam.Role,
         crds: pulumi.Resource,
         controller: pulumi.Resource,
         on_cluster: pulumi.ResourceOptions,
-    ) -> None:
+    ) -> list[pulumi.Resource]:
         args = self._args
         node_class_manifest = node_role.name.apply(
             lambda role_name: ec2_node_class(args.settings, args.cluster_name, role_name, args.tags)
@@ -211,17 +193,21 @@ class Karpenter(pulumi.ComponentResource):
             node_class_manifest["spec"],
             pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller])),
         )
+        pools: list[pulumi.Resource] = []
         for pool in args.settings.node_pools:
             manifest = node_pool(pool)
-            _custom_object(
-                manifest["apiVersion"],
-                manifest["kind"],
-                pool.name,
-                manifest["spec"],
-                pulumi.ResourceOptions.merge(
-                    on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller, node_class])
-                ),
+            pools.append(
+                _custom_object(
+                    manifest["apiVersion"],
+                    manifest["kind"],
+                    pool.name,
+                    manifest["spec"],
+                    pulumi.ResourceOptions.merge(
+                        on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller, node_class])
+                    ),
+                )
             )
+        return pools
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,63 @@
+"""AWS Load Balancer Controller: ALBs for Ingresses, with the controller's published IAM policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+
+from addons.context import ClusterContext
+from addons.helm import helm_release
+from components.pod_identity import PodIdentityArgs, pod_identity
+from components.system_nodes import critical_addon_placement
+
+NAMESPACE = "kube-system"
+SERVICE_ACCOUNT = "aws-load-balancer-controller"
+# docs/install/iam_policy.json of kubernetes-sigs/aws-load-balancer-controller v2.17.1,
+# applied as published.
+IAM_POLICY_FILE = Path(__file__).parent / "policies" / "aws-load-balancer-controller.json"
+
+
+class AwsLoadBalancerController(pulumi.ComponentResource):
+    release: pulumi.Resource
+
+    def __init__(self, name: str, cluster: ClusterContext, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:addons:AwsLoadBalancerController", name, None, opts)
+        identity = pod_identity(
+            self,
+            name,
+            PodIdentityArgs(
+                cluster_name=cluster.cluster_name_output,
+                namespace=NAMESPACE,
+                service_account=SERVICE_ACCOUNT,
+                tags=cluster.tags,
+                inline_policies={"controller": IAM_POLICY_FILE.read_text()},
+            ),
+        )
+        values = pulumi.Output.from_input(cluster.vpc_id).apply(
+            lambda vpc_id: {
+                "clusterName": cluster.cluster_name,
+                "region": cluster.region,
+                "vpcId": vpc_id,
+                "replicaCount": 2,
+                "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
+                "podDisruptionBudget": {"maxUnavailable": 1},
+                # IP targets: the ALB sends traffic straight to pods (VPC CNI).
+                "defaultTargetType": "ip",
+                # Only Services that ask for an NLB are touched, not every LoadBalancer Service.
+                "enableServiceMutatorWebhook": False,
+                "resources": {
+                    "requests": {"cpu": "100m", "memory": "128Mi"},
+                    "limits": {"cpu": "500m", "memory": "256Mi"},
+                },
+                **critical_addon_placement(),
+            }
+        )
+        self.release = helm_release(
+            "aws-load-balancer-controller",
+            NAMESPACE,
+            values,
+            cluster.on_cluster(self),
+            after=[cluster.system_nodes, cluster.pod_identity_agent, *identity.grants],
+        )
+        self.register_outputs({})

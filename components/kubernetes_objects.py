@@ -1,0 +1,59 @@
+"""Declare plain Kubernetes manifests (dicts) as typed pulumi_kubernetes resources.
+
+Builders elsewhere return manifests exactly as `kubectl apply` would take them, so
+tests can validate them against the Kubernetes schema; this module is the one place
+that turns them into resources on the cluster's explicit provider.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+_KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
+    ("v1", "Namespace"): k8s.core.v1.Namespace,
+    ("v1", "ResourceQuota"): k8s.core.v1.ResourceQuota,
+    ("v1", "LimitRange"): k8s.core.v1.LimitRange,
+    ("v1", "ServiceAccount"): k8s.core.v1.ServiceAccount,
+    ("v1", "Service"): k8s.core.v1.Service,
+    ("v1", "Secret"): k8s.core.v1.Secret,
+    ("v1", "ConfigMap"): k8s.core.v1.ConfigMap,
+    ("apps/v1", "Deployment"): k8s.apps.v1.Deployment,
+    ("apps/v1", "StatefulSet"): k8s.apps.v1.StatefulSet,
+    ("batch/v1", "CronJob"): k8s.batch.v1.CronJob,
+    ("batch/v1", "Job"): k8s.batch.v1.Job,
+    ("autoscaling/v2", "HorizontalPodAutoscaler"): k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    ("policy/v1", "PodDisruptionBudget"): k8s.policy.v1.PodDisruptionBudget,
+    ("networking.k8s.io/v1", "NetworkPolicy"): k8s.networking.v1.NetworkPolicy,
+    ("networking.k8s.io/v1", "Ingress"): k8s.networking.v1.Ingress,
+    ("storage.k8s.io/v1", "StorageClass"): k8s.storage.v1.StorageClass,
+}
+# Top-level manifest fields and the SDK's argument names for them.
+_FIELDS = {
+    "metadata": "metadata",
+    "spec": "spec",
+    "data": "data",
+    "stringData": "string_data",
+    "type": "type",
+    "provisioner": "provisioner",
+    "parameters": "parameters",
+    "reclaimPolicy": "reclaim_policy",
+    "volumeBindingMode": "volume_binding_mode",
+    "allowVolumeExpansion": "allow_volume_expansion",
+    "automountServiceAccountToken": "automount_service_account_token",
+}
+
+
+def object_name(manifest: dict[str, Any]) -> str:
+    """A Pulumi name unique per stack: kind, namespace and name."""
+    metadata = manifest["metadata"]
+    parts = [manifest["kind"].lower(), metadata.get("namespace"), metadata["name"]]
+    return "-".join(part for part in parts if part)
+
+
+def declare(manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
+    resource_class = _KINDS[(manifest["apiVersion"], manifest["kind"])]
+    arguments = {_FIELDS[key]: value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
+    return resource_class(object_name(manifest), opts=opts, **arguments)

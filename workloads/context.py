@@ -1,0 +1,54 @@
+"""What the sample workloads receive from the platform beneath them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.kubernetes_objects import declare
+
+
+@dataclass(frozen=True)
+class WorkloadContext:
+    cluster_name: str
+    cluster_name_output: pulumi.Input[str]
+    kubernetes_provider: k8s.Provider
+    tags: Mapping[str, str]
+    protect: bool
+    # Where the internet-facing ALB's nodes live: the only source web admits.
+    public_subnet_cidrs: Sequence[str]
+    # Node capacity (Karpenter's NodePools) every workload needs to start.
+    capacity: Sequence[pulumi.Resource]
+    # The ALB controller: its webhooks must serve before Ingresses and pods appear.
+    load_balancing: Sequence[pulumi.Resource]
+    # The EBS CSI driver and the gp3 StorageClass volume claims use.
+    storage: Sequence[pulumi.Resource]
+    # metrics-server, which HorizontalPodAutoscalers read.
+    metrics: Sequence[pulumi.Resource]
+    dns_domain: str | None
+
+    def declare_all(
+        self,
+        parent: pulumi.Resource,
+        manifests: Sequence[dict[str, Any]],
+        after: Sequence[pulumi.Resource] = (),
+    ) -> dict[str, pulumi.CustomResource]:
+        """Declare manifests in order; everything but a Namespace waits for it and for `after`.
+
+        Returns the created objects keyed by kind (the last of each kind).
+        """
+        on_cluster = pulumi.ResourceOptions(parent=parent, provider=self.kubernetes_provider)
+        created: dict[str, pulumi.CustomResource] = {}
+        needs = list(after)
+        for manifest in manifests:
+            if manifest["kind"] == "Namespace":
+                created["Namespace"] = declare(manifest, on_cluster)
+                needs.append(created["Namespace"])
+                continue
+            options = pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=needs))
+            created[manifest["kind"]] = declare(manifest, options)
+        return created

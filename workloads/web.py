@@ -1,0 +1,286 @@
+"""web: podinfo behind an ALB, autoscaled, with read/write access to one S3 bucket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+
+import versions
+from components.pod_identity import PodIdentityArgs, pod_identity
+from settings.model import WebSettings
+from workloads.bucket import private_bucket
+from workloads.context import WorkloadContext
+from workloads.hardening import (
+    container_security_context,
+    https_egress,
+    labels,
+    pod_identity_egress,
+    pod_security_context,
+    scratch_volume,
+    selector,
+)
+from workloads.tenancy import Quota, namespace_manifests
+
+NAMESPACE = "web"
+APP = "web"
+HTTP_PORT = 9898
+METRICS_PORT = 9797
+MONGODB_PORT = 27017
+CPU_LIMIT_MILLI, MEMORY_LIMIT_MI = 500, 256
+RESOURCES = {
+    "requests": {"cpu": "100m", "memory": "64Mi"},
+    "limits": {"cpu": f"{CPU_LIMIT_MILLI}m", "memory": f"{MEMORY_LIMIT_MI}Mi"},
+}
+
+
+def web_manifests(
+    web: WebSettings, bucket_name: pulumi.Input[str], public_subnet_cidrs: list[str], hostname: str | None
+) -> list[dict[str, Any]]:
+    # Room for every replica at its limits plus a rolling update's surge pod.
+    pods = web.max_replicas + 1
+    quota = Quota(cpu=f"{pods * CPU_LIMIT_MILLI}m", memory=f"{pods * MEMORY_LIMIT_MI}Mi", pods=pods)
+    # Pods report ready to the ALB target group before old ones are removed.
+    readiness_gates = {"elbv2.k8s.aws/pod-readiness-gate-inject": "enabled"}
+    return [
+        *namespace_manifests(NAMESPACE, quota, readiness_gates),
+        _service_account(),
+        _deployment(bucket_name),
+        _service(),
+        _ingress(web, hostname),
+        _autoscaler(web),
+        _disruption_budget(),
+        _network_policy(public_subnet_cidrs),
+    ]
+
+
+def _metadata(name: str = APP) -> dict[str, Any]:
+    return {"name": name, "namespace": NAMESPACE, "labels": labels(APP)}
+
+
+def _service_account() -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": _metadata(),
+        "automountServiceAccountToken": False,
+    }
+
+
+def _deployment(bucket_name: pulumi.Input[str]) -> dict[str, Any]:
+    probe = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 2}
+    container = {
+        "name": "podinfo",
+        "image": versions.IMAGES["podinfo"],
+        "imagePullPolicy": "IfNotPresent",
+        "command": ["./podinfo", f"--port={HTTP_PORT}", f"--port-metrics={METRICS_PORT}", "--level=info"],
+        "env": [{"name": "BUCKET_NAME", "value": bucket_name}],
+        "ports": [
+            {"name": "http", "containerPort": HTTP_PORT, "protocol": "TCP"},
+            {"name": "http-metrics", "containerPort": METRICS_PORT, "protocol": "TCP"},
+        ],
+        "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
+        "livenessProbe": {**probe, "failureThreshold": 3},
+        "readinessProbe": {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 5, "failureThreshold": 2},
+        "resources": RESOURCES,
+        "securityContext": container_security_context(),
+        "volumeMounts": [{"name": "data", "mountPath": "/data"}, {"name": "tmp", "mountPath": "/tmp"}],
+    }
+    spread = [
+        {
+            "maxSkew": 1,
+            "topologyKey": key,
+            "whenUnsatisfiable": when,
+            "labelSelector": {"matchLabels": selector(APP)},
+        }
+        for key, when in (
+            ("topology.kubernetes.io/zone", "DoNotSchedule"),
+            ("kubernetes.io/hostname", "ScheduleAnyway"),
+        )
+    ]
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": _metadata(),
+        # No replicas: the HorizontalPodAutoscaler owns the count.
+        "spec": {
+            "selector": {"matchLabels": selector(APP)},
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {
+                "metadata": {"labels": labels(APP)},
+                "spec": {
+                    "serviceAccountName": APP,
+                    "automountServiceAccountToken": False,
+                    "securityContext": pod_security_context(),
+                    "topologySpreadConstraints": spread,
+                    "terminationGracePeriodSeconds": 30,
+                    "containers": [container],
+                    "volumes": [scratch_volume("data"), scratch_volume("tmp")],
+                },
+            },
+        },
+    }
+
+
+def _service() -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": _metadata(),
+        "spec": {
+            "type": "ClusterIP",
+            "selector": selector(APP),
+            "ports": [
+                {"name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"},
+                {"name": "http-metrics", "port": METRICS_PORT, "targetPort": "http-metrics", "protocol": "TCP"},
+            ],
+        },
+    }
+
+
+def _ingress(web: WebSettings, hostname: str | None) -> dict[str, Any]:
+    annotations = {
+        "alb.ingress.kubernetes.io/scheme": "internet-facing",
+        "alb.ingress.kubernetes.io/target-type": "ip",
+        "alb.ingress.kubernetes.io/healthcheck-path": "/readyz",
+    }
+    if web.certificate_arn:
+        annotations.update(
+            {
+                "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTP": 80}, {"HTTPS": 443}]),
+                "alb.ingress.kubernetes.io/ssl-redirect": "443",
+                "alb.ingress.kubernetes.io/certificate-arn": web.certificate_arn,
+                "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            }
+        )
+    else:
+        annotations["alb.ingress.kubernetes.io/listen-ports"] = json.dumps([{"HTTP": 80}])
+    rule: dict[str, Any] = {
+        "http": {
+            "paths": [
+                {
+                    "path": "/",
+                    "pathType": "Prefix",
+                    "backend": {"service": {"name": APP, "port": {"name": "http"}}},
+                }
+            ]
+        }
+    }
+    if hostname:
+        rule["host"] = hostname
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "Ingress",
+        "metadata": {**_metadata(), "annotations": annotations},
+        "spec": {"ingressClassName": "alb", "rules": [rule]},
+    }
+
+
+def _autoscaler(web: WebSettings) -> dict[str, Any]:
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": _metadata(),
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": APP},
+            "minReplicas": web.min_replicas,
+            "maxReplicas": web.max_replicas,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {
+                        "name": "cpu",
+                        "target": {"type": "Utilization", "averageUtilization": web.target_cpu_percent},
+                    },
+                }
+            ],
+        },
+    }
+
+
+def _disruption_budget() -> dict[str, Any]:
+    # maxUnavailable, not minAvailable: a single-replica dev deployment still drains.
+    return {
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": _metadata(),
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(APP)}},
+    }
+
+
+def _network_policy(public_subnet_cidrs: list[str]) -> dict[str, Any]:
+    """In: only the ALB (IP targets, from the public subnets). Out: only MongoDB and AWS."""
+    return {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": _metadata(),
+        "spec": {
+            "podSelector": {"matchLabels": selector(APP)},
+            "policyTypes": ["Ingress", "Egress"],
+            "ingress": [
+                {
+                    "from": [{"ipBlock": {"cidr": cidr}} for cidr in public_subnet_cidrs],
+                    "ports": [{"protocol": "TCP", "port": HTTP_PORT}],
+                }
+            ],
+            "egress": [
+                {
+                    "to": [
+                        {
+                            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "mongodb"}},
+                            "podSelector": {"matchLabels": selector("mongodb")},
+                        }
+                    ],
+                    "ports": [{"protocol": "TCP", "port": MONGODB_PORT}],
+                },
+                pod_identity_egress(),
+                https_egress(),
+            ],
+        },
+    }
+
+
+def bucket_access_policy(bucket_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "ListBucket", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket_arn},
+                {
+                    "Sid": "ReadWriteObjects",
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                    "Resource": f"{bucket_arn}/*",
+                },
+            ],
+        }
+    )
+
+
+class Web(pulumi.ComponentResource):
+    bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, web: WebSettings, context: WorkloadContext, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("eks-platform:workloads:Web", name, None, opts)
+        bucket = private_bucket(self, f"{context.cluster_name}-web", context.tags, context.protect)
+        identity = pod_identity(
+            self,
+            f"{context.cluster_name}-web",
+            PodIdentityArgs(
+                cluster_name=context.cluster_name_output,
+                namespace=NAMESPACE,
+                service_account=APP,
+                tags=context.tags,
+                inline_policies={"bucket": bucket.arn.apply(bucket_access_policy)},
+            ),
+        )
+        hostname = f"web.{context.dns_domain}" if context.dns_domain else None
+        after = [*context.capacity, *context.load_balancing, *context.metrics, *identity.grants]
+        context.declare_all(self, web_manifests(web, bucket.bucket, list(context.public_subnet_cidrs), hostname), after)
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.register_outputs({"bucket_name": self.bucket_name})
