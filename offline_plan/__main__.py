@@ -1,4 +1,4 @@
-"""`python -m offline_plan [STACK ...]`: plan stacks offline and write build/plan/<stack>.json."""
+"""`python -m offline_plan [STACK ...]`: plan stacks offline; write build/plan/<stack>.json and manifests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
+from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
 from offline_plan.stack_config import stack_names
 from offline_plan.summary import summarize
@@ -33,8 +34,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         plan = build_plan(evaluation)
         path = write_plan(plan, args.out)
+        manifests = write_manifests(plan, args.out)
         print(summarize(plan))
-        print(f"\nWrote {path}\n")
+        print(f"\nWrote {path} and {manifests}/\n")
     return 1 if failed else 0
 
 

@@ -28,10 +28,19 @@ def provider_ref(reference: str) -> str | None:
     return resource_ref(reference.rsplit("::", 1)[0])
 
 
+def redacted(value: Any) -> Any:
+    """A secret with its shape kept (keys of a Secret's data stay readable) and every value hidden."""
+    if isinstance(value, dict):
+        return {key: redacted(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redacted(item) for item in value]
+    return REDACTED
+
+
 def plain(value: Any) -> Any:
     """JSON-ready value: secrets redacted, unknowns marked, integral floats as ints."""
     if rpc.is_rpc_secret(value):
-        return REDACTED
+        return redacted(rpc.unwrap_rpc_secret(value))
     if value is rpc.UNKNOWN:
         return UNKNOWN
     if isinstance(value, float) and value.is_integer():

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from pulumi.runtime import rpc
 
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
@@ -76,7 +77,7 @@ def test_secrets_are_redacted_everywhere(any_stack):
 
 def test_plain_redacts_nested_secrets_and_converts_floats():
     value = {"a": [1.0, 2.5, rpc.wrap_rpc_secret("hunter2")], "b": {"c": rpc.wrap_rpc_secret({"d": 1})}}
-    assert plain(value) == {"a": [1, 2.5, "[secret]"], "b": {"c": "[secret]"}}
+    assert plain(value) == {"a": [1, 2.5, "[secret]"], "b": {"c": {"d": "[secret]"}}}
 
 
 def test_resource_ref_reads_nested_component_urns():
@@ -99,7 +100,10 @@ def test_plan_cli_writes_one_json_per_stack_and_a_summary(tmp_path: Path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dev.json", "prod-dr.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dev", "dev.json", "prod-dr", "prod-dr.json"]
+    deployment = yaml.safe_load((tmp_path / "dev" / "manifests" / "deployment-web-web.yaml").read_text())
+    assert (deployment["apiVersion"], deployment["kind"]) == ("apps/v1", "Deployment")
+    assert list(deployment)[:3] == ["apiVersion", "kind", "metadata"]
     assert "Stack prod-dr:" in result.stdout
     assert "By type:" in result.stdout
     assert "Component tree:" in result.stdout
