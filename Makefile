@@ -4,6 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-from-lock
+# checkov pins an old boto3, so it lives in a virtualenv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-from-lock
 STACK ?=
 
 .PHONY: venv plan test lint format bench clean
@@ -15,13 +18,18 @@ $(STAMP): requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+$(CHECKOV_STAMP): requirements-checkov.lock
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
+	touch $@
+
 ## plan: evaluate every stack (or STACK=<name>) offline; writes build/plan/<stack>.json
 plan: venv
 	$(PY) -m offline_plan $(STACK)
 
 ## test: linters, type checks and the test suite
-test: lint
-	$(PY) -m pytest
+test: lint $(CHECKOV_STAMP)
+	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest
 
 lint: venv
 	$(PY) -m ruff check .

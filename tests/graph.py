@@ -41,6 +41,20 @@ class Graph:
                 return resource
         raise KeyError(f"{self.stack}: no resource {reference}")
 
+    def upstream(self, resource: dict[str, Any]) -> set[str]:
+        """Every resource this one waits for, directly or through others."""
+        seen: set[str] = set()
+        pending = list(resource["dependencies"])
+        while pending:
+            reference = pending.pop()
+            if reference in seen:
+                continue
+            seen.add(reference)
+            found = [r for r in self.resources if ref(r) == reference]
+            if found:
+                pending.extend(found[0]["dependencies"])
+        return seen
+
     def text(self) -> str:
         return json.dumps(self.plan)
 
