@@ -98,6 +98,13 @@ BAD_CONFIGS = {
     "quiet hours not cron": ("prod", set_in("karpenter", disruption={"maxUnavailablePercent": 10, "quietHours": {"schedule": "weekdays 8-18", "duration": "10h"}}), "eks-platform:karpenter.disruption.quietHours.schedule", "weekdays 8-18"),
     "disruption percent above 100": ("prod", set_in("karpenter", disruption={"maxUnavailablePercent": 150}), "eks-platform:karpenter.disruption.maxUnavailablePercent", 150),
     "unknown pool key": ("dev", set_pool("default", spotFirst=True), "eks-platform:karpenter.nodePools.default.spotFirst", True),
+    "hosted zone id malformed": ("prod", set_in("dns", hostedZoneId="example.com"), "eks-platform:dns.hostedZoneId", "example.com"),
+    "domain with uppercase": ("prod", set_in("dns", domain="Prod.Example.com"), "eks-platform:dns.domain", "Prod.Example.com"),
+    "hpa min above max": ("dev", lambda c: c["eks-platform:workloads"]["web"].update(hpa={"minReplicas": 5, "maxReplicas": 2}), "eks-platform:workloads.web.hpa", {"minReplicas": 5, "maxReplicas": 2}),
+    "certificate not an acm arn": ("prod", lambda c: c["eks-platform:workloads"]["web"].update(certificateArn="my-cert"), "eks-platform:workloads.web.certificateArn", "my-cert"),
+    "even mongodb members": ("prod", lambda c: c["eks-platform:workloads"]["mongodb"].update(replicas=2), "eks-platform:workloads.mongodb.replicas", 2),
+    "batch schedule not cron": ("dev", lambda c: c["eks-platform:workloads"]["batch"].update(schedule="every hour"), "eks-platform:workloads.batch.schedule", "every hour"),
+    "unknown workload": ("dev", lambda c: c["eks-platform:workloads"].update(redis={}), "eks-platform:workloads.redis", {}),
 }  # fmt: skip
 
 
