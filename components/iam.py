@@ -1,4 +1,4 @@
-"""IAM policy documents as plain data, so tests can lint every one of them."""
+"""IAM documents as plain data (so tests can lint every one of them) and shared roles."""
 
 from __future__ import annotations
 
@@ -7,6 +7,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
+
+from components.tagging import resource_tags
+
+# What a worker node's instance role needs: join the cluster, pull images, run the
+# VPC CNI, and be reachable through SSM Session Manager instead of SSH.
+NODE_ROLE_POLICIES = (
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonEKS_CNI_Policy",
+    "AmazonSSMManagedInstanceCore",
+)
 
 
 def service_trust_policy(service: str, conditions: Mapping[str, Any] | None = None) -> str:
@@ -28,3 +40,20 @@ def policy_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[st
 
 def aws_managed_policy(name: str) -> str:
     return f"arn:aws:iam::aws:policy/{name}"
+
+
+def node_role(owner: pulumi.Resource, name: str, tags: Mapping[str, str], role_name: str | None = None) -> aws.iam.Role:
+    """An EC2 instance role for EKS worker nodes; `role_name` fixes its name when others refer to it."""
+    child = pulumi.ResourceOptions(parent=owner)
+    role = aws.iam.Role(
+        name,
+        name=role_name,
+        assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
+        tags=resource_tags(tags, name),
+        opts=child,
+    )
+    for policy in NODE_ROLE_POLICIES:
+        aws.iam.RolePolicyAttachment(
+            f"{name}-{policy}", role=role.name, policy_arn=aws_managed_policy(policy), opts=child
+        )
+    return role

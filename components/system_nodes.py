@@ -10,19 +10,13 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 
-from components.iam import aws_managed_policy, service_trust_policy
+from components.iam import node_role
 from components.tagging import resource_tags
 from settings.model import SystemNodeSettings
 
 # Add-ons that belong on system nodes select this label and tolerate this taint.
 SYSTEM_NODE_LABEL = {"node.eks-platform.io/pool": "system"}
 SYSTEM_NODE_TAINT = {"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}
-NODE_ROLE_POLICIES = (
-    "AmazonEKSWorkerNodePolicy",
-    "AmazonEC2ContainerRegistryPullOnly",
-    "AmazonEKS_CNI_Policy",
-    "AmazonSSMManagedInstanceCore",
-)
 
 
 def critical_addon_placement() -> dict[str, Any]:
@@ -69,7 +63,7 @@ class SystemNodeGroup(pulumi.ComponentResource):
     def __init__(self, name: str, args: SystemNodeGroupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:SystemNodeGroup", name, None, opts)
         cfg = args.settings
-        role = self._node_role(name, args.tags)
+        role = node_role(self, f"{name}-node", args.tags)
         launch_template = self._launch_template(name, cfg, args.security_group_ids, args.tags)
         self.node_group = eks.ManagedNodeGroup(
             name,
@@ -96,22 +90,6 @@ class SystemNodeGroup(pulumi.ComponentResource):
         )
         self.role_arn = role.arn
         self.register_outputs({"role_arn": self.role_arn})
-
-    def _node_role(self, name: str, tags: Mapping[str, str]) -> aws.iam.Role:
-        role = aws.iam.Role(
-            f"{name}-node",
-            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
-            tags=resource_tags(tags, f"{name}-node"),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        for policy in NODE_ROLE_POLICIES:
-            aws.iam.RolePolicyAttachment(
-                f"{name}-node-{policy}",
-                role=role.name,
-                policy_arn=aws_managed_policy(policy),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        return role
 
     def _launch_template(
         self,

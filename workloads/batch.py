@@ -18,8 +18,8 @@ from workloads.hardening import (
     pod_identity_egress,
     pod_security_context,
     scratch_volume,
-    selector,
 )
+from workloads.objects import network_policy
 from workloads.tenancy import Quota, namespace_manifests
 
 NAMESPACE = "batch"
@@ -94,16 +94,7 @@ def _cron_job(batch: BatchSettings, bucket_name: pulumi.Input[str]) -> dict[str,
 
 def _network_policy() -> dict[str, Any]:
     """No ingress; out only to Pod Identity credentials and S3 over HTTPS."""
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": _metadata(),
-        "spec": {
-            "podSelector": {"matchLabels": selector(APP)},
-            "policyTypes": ["Ingress", "Egress"],
-            "egress": [pod_identity_egress(), https_egress()],
-        },
-    }
+    return network_policy(NAMESPACE, APP, [], [pod_identity_egress(), https_egress()])
 
 
 def report_write_policy(bucket_arn: str) -> str:

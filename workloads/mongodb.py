@@ -12,6 +12,7 @@ from addons.ebs_csi import STORAGE_CLASS
 from settings.model import MongoSettings
 from workloads.context import WorkloadContext
 from workloads.hardening import container_security_context, labels, pod_security_context, scratch_volume, selector
+from workloads.objects import disruption_budget, network_policy
 from workloads.tenancy import Quota, namespace_manifests
 
 NAMESPACE = "mongodb"
@@ -48,7 +49,7 @@ def mongodb_manifests(
         _credentials(password, keyfile),
         _headless_service(),
         _stateful_set(mongo),
-        _disruption_budget(),
+        disruption_budget(NAMESPACE, APP),
         _network_policy(),
     ]
 
@@ -174,15 +175,6 @@ def _stateful_set(mongo: MongoSettings) -> dict[str, Any]:
     }
 
 
-def _disruption_budget() -> dict[str, Any]:
-    return {
-        "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
-        "metadata": _metadata(),
-        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(APP)}},
-    }
-
-
 def _network_policy() -> dict[str, Any]:
     """In: web, and the set's own members and init job. Out: only the members."""
     own_namespace = {"podSelector": {"matchLabels": {"app.kubernetes.io/part-of": "eks-platform"}}}
@@ -191,17 +183,8 @@ def _network_policy() -> dict[str, Any]:
         "podSelector": {"matchLabels": selector("web")},
     }
     port = [{"protocol": "TCP", "port": PORT}]
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": _metadata(),
-        "spec": {
-            "podSelector": {"matchLabels": selector(APP)},
-            "policyTypes": ["Ingress", "Egress"],
-            "ingress": [{"from": [web, own_namespace], "ports": port}],
-            "egress": [{"to": [{"podSelector": {"matchLabels": selector(APP)}}], "ports": port}],
-        },
-    }
+    members = [{"to": [{"podSelector": {"matchLabels": selector(APP)}}], "ports": port}]
+    return network_policy(NAMESPACE, APP, [{"from": [web, own_namespace], "ports": port}], members)
 
 
 def _replica_set_init(replicas: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from workloads.hardening import (
     scratch_volume,
     selector,
 )
+from workloads.objects import disruption_budget, network_policy
 from workloads.tenancy import Quota, namespace_manifests
 
 NAMESPACE = "web"
@@ -50,7 +51,7 @@ def web_manifests(
         _service(),
         _ingress(web, hostname),
         _autoscaler(web),
-        _disruption_budget(),
+        disruption_budget(NAMESPACE, APP),
         _network_policy(public_subnet_cidrs),
     ]
 
@@ -199,46 +200,22 @@ def _autoscaler(web: WebSettings) -> dict[str, Any]:
     }
 
 
-def _disruption_budget() -> dict[str, Any]:
-    # maxUnavailable, not minAvailable: a single-replica dev deployment still drains.
-    return {
-        "apiVersion": "policy/v1",
-        "kind": "PodDisruptionBudget",
-        "metadata": _metadata(),
-        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(APP)}},
-    }
-
-
 def _network_policy(public_subnet_cidrs: list[str]) -> dict[str, Any]:
     """In: only the ALB (IP targets, from the public subnets). Out: only MongoDB and AWS."""
-    return {
-        "apiVersion": "networking.k8s.io/v1",
-        "kind": "NetworkPolicy",
-        "metadata": _metadata(),
-        "spec": {
-            "podSelector": {"matchLabels": selector(APP)},
-            "policyTypes": ["Ingress", "Egress"],
-            "ingress": [
-                {
-                    "from": [{"ipBlock": {"cidr": cidr}} for cidr in public_subnet_cidrs],
-                    "ports": [{"protocol": "TCP", "port": HTTP_PORT}],
-                }
-            ],
-            "egress": [
-                {
-                    "to": [
-                        {
-                            "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "mongodb"}},
-                            "podSelector": {"matchLabels": selector("mongodb")},
-                        }
-                    ],
-                    "ports": [{"protocol": "TCP", "port": MONGODB_PORT}],
-                },
-                pod_identity_egress(),
-                https_egress(),
-            ],
-        },
+    from_alb = {
+        "from": [{"ipBlock": {"cidr": cidr}} for cidr in public_subnet_cidrs],
+        "ports": [{"protocol": "TCP", "port": HTTP_PORT}],
     }
+    to_mongodb = {
+        "to": [
+            {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "mongodb"}},
+                "podSelector": {"matchLabels": selector("mongodb")},
+            }
+        ],
+        "ports": [{"protocol": "TCP", "port": MONGODB_PORT}],
+    }
+    return network_policy(NAMESPACE, APP, [from_alb], [to_mongodb, pod_identity_egress(), https_egress()])
 
 
 def bucket_access_policy(bucket_arn: str) -> str:

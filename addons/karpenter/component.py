@@ -29,8 +29,7 @@ from addons.karpenter.policy import (
     irsa_trust,
     pod_identity_trust,
 )
-from components.iam import aws_managed_policy, service_trust_policy
-from components.system_nodes import NODE_ROLE_POLICIES
+from components.iam import node_role
 from components.tagging import resource_tags
 from settings.model import KarpenterSettings
 
@@ -109,21 +108,7 @@ class Karpenter(pulumi.ComponentResource):
     def _node_role(self) -> aws.iam.Role:
         """The role Karpenter's nodes run as; its exact name goes into the EC2NodeClass."""
         name = f"{self._prefix}-node"
-        role = aws.iam.Role(
-            name,
-            name=name,
-            assume_role_policy=service_trust_policy("ec2.amazonaws.com"),
-            tags=self._tags(name),
-            opts=pulumi.ResourceOptions(parent=self),
-        )
-        for policy in NODE_ROLE_POLICIES:
-            aws.iam.RolePolicyAttachment(
-                f"{name}-{policy}",
-                role=role.name,
-                policy_arn=aws_managed_policy(policy),
-                opts=pulumi.ResourceOptions(parent=self),
-            )
-        return role
+        return node_role(self, name, self._args.tags, role_name=name)
 
     def _controller_identity(self, node_role: aws.iam.Role, queue: aws.sqs.Queue) -> _ControllerIdentity:
         args = self._args
