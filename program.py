@@ -15,6 +15,8 @@ from addons.ebs_csi import EbsCsiDriver
 from addons.external_dns import ExternalDns
 from addons.karpenter import Karpenter, KarpenterArgs
 from addons.metrics_server import MetricsServer
+from addons.observability.cloudwatch import CloudWatchArgs, CloudWatchObservability
+from addons.observability.prometheus_stack import PrometheusStack, PrometheusStackArgs
 from components.cluster import Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
@@ -31,6 +33,7 @@ from workloads.web import Web
 
 @dataclass(frozen=True)
 class Foundation:
+    keys: PlatformKeys
     network: Network
     cluster: Cluster
     node_addons: NodeAddons
@@ -41,6 +44,7 @@ class Foundation:
 
 @dataclass(frozen=True)
 class PlatformAddons:
+    context: ClusterContext
     karpenter: Karpenter
     load_balancer_controller: AwsLoadBalancerController
     metrics_server: MetricsServer
@@ -56,7 +60,8 @@ def build_platform(settings: Settings) -> dict[str, Any]:
     foundation = _foundation(settings, on_aws)
     addons = _addons(settings, foundation, on_aws)
     _workloads(settings, foundation, addons, on_aws)
-    return _outputs(settings, foundation)
+    alarm_topic = _observability(settings, foundation, addons, on_aws)
+    return {**_outputs(settings, foundation), "alarmTopicArn": alarm_topic}
 
 
 def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundation:
@@ -120,7 +125,7 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
         on_aws,
     )
     kubernetes = cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
-    return Foundation(network, cluster, node_addons, system_nodes, dns, kubernetes)
+    return Foundation(keys, network, cluster, node_addons, system_nodes, dns, kubernetes)
 
 
 def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceOptions) -> PlatformAddons:
@@ -153,6 +158,7 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
         on_aws,
     )
     addons = PlatformAddons(
+        context=context,
         karpenter=karpenter,
         load_balancer_controller=AwsLoadBalancerController(f"{name}-alb-controller", context, on_aws),
         metrics_server=MetricsServer(f"{name}-metrics-server", context, on_aws),
@@ -191,6 +197,37 @@ def _workloads(
     web = Web(f"{name}-web", workloads.web, context, on_aws)
     MongoDb(f"{name}-mongodb", workloads.mongodb, context, on_aws)
     Batch(f"{name}-batch", workloads.batch, web.bucket_name, web.bucket_arn, context, on_aws)
+
+
+def _observability(
+    settings: Settings, foundation: Foundation, addons: PlatformAddons, on_aws: pulumi.ResourceOptions
+) -> pulumi.Output[str]:
+    name = settings.cluster.name
+    PrometheusStack(
+        f"{name}-prometheus",
+        PrometheusStackArgs(
+            cluster=addons.context,
+            settings=settings.observability,
+            dns_domain=settings.dns.domain if settings.dns else None,
+            storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
+            capacity=addons.karpenter.node_pools,
+        ),
+        on_aws,
+    )
+    cloudwatch = CloudWatchObservability(
+        f"{name}-cloudwatch",
+        CloudWatchArgs(
+            cluster=addons.context,
+            kubernetes_version=settings.cluster.kubernetes_version,
+            settings=settings.observability,
+            log_retention_days=settings.cluster.log_retention_days,
+            logs_key_arn=foundation.keys.logs_key_arn,
+            alerts_key_arn=foundation.keys.alerts_key_arn,
+            protect=settings.protect_stateful_resources,
+        ),
+        on_aws,
+    )
+    return cloudwatch.topic_arn
 
 
 def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:

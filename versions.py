@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 # One eks-pod-identity-agent build serves every supported Kubernetes version.
 _POD_IDENTITY_AGENT = "v1.3.10-eksbuild.2"
+# Follows the aws-observability chart release (6.4.0); one build for every supported version.
+_CLOUDWATCH_OBSERVABILITY = "v6.4.0-eksbuild.1"
 
 # EKS managed add-on versions per Kubernetes minor version.
 EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
@@ -22,6 +24,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "kube-proxy": "v1.33.10-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
+        "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
     },
     "1.34": {
         "vpc-cni": "v1.22.3-eksbuild.1",
@@ -29,6 +32,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "kube-proxy": "v1.34.6-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.63.0-eksbuild.1",
+        "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
     },
     "1.35": {
         "vpc-cni": "v1.22.3-eksbuild.1",
@@ -36,6 +40,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "kube-proxy": "v1.35.3-eksbuild.2",
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.64.0-eksbuild.1",
+        "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
     },
 }
 
@@ -84,6 +89,13 @@ HELM_CHARTS: dict[str, HelmChart] = {
         "metrics-server", "3.13.1", repository="https://kubernetes-sigs.github.io/metrics-server/"
     ),
     "external-dns": HelmChart("external-dns", "1.21.1", repository="https://kubernetes-sigs.github.io/external-dns/"),
+    # Operator CRDs from their own chart, for the same reason as karpenter-crd.
+    "prometheus-operator-crds": HelmChart(
+        "prometheus-operator-crds", "31.0.1", repository="https://prometheus-community.github.io/helm-charts"
+    ),
+    "kube-prometheus-stack": HelmChart(
+        "kube-prometheus-stack", "88.5.3", repository="https://prometheus-community.github.io/helm-charts"
+    ),
 }
 
 # Sample workload images, pinned by tag.

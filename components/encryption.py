@@ -1,4 +1,4 @@
-"""Customer-managed KMS keys: one for Kubernetes secrets, one for CloudWatch Logs."""
+"""Customer-managed KMS keys: Kubernetes secrets, CloudWatch Logs, and the alarm topic."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class PlatformKeys(pulumi.ComponentResource):
 
     secrets_key_arn: pulumi.Output[str]
     logs_key_arn: pulumi.Output[str]
+    alerts_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: PlatformKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:PlatformKeys", name, None, opts)
@@ -63,9 +64,23 @@ class PlatformKeys(pulumi.ComponentResource):
         logs = self._key(
             args, "logs", "CloudWatch Logs encryption of platform log groups", [owner, logs_use, logs_describe]
         )
+        # CloudWatch alarms publish to an encrypted SNS topic only if they may use its key;
+        # the AWS-managed aws/sns key does not allow that.
+        alarms_publish = {
+            "Sid": "CloudWatchAlarmsPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }
+        alerts = self._key(args, "alerts", "SNS encryption of the platform alarm topic", [owner, alarms_publish])
         self.secrets_key_arn = secrets.arn
         self.logs_key_arn = logs.arn
-        self.register_outputs({"secrets_key_arn": self.secrets_key_arn, "logs_key_arn": self.logs_key_arn})
+        self.alerts_key_arn = alerts.arn
+        self.register_outputs(
+            {"secrets_key_arn": self.secrets_key_arn, "logs_key_arn": self.logs_key_arn, "alerts_key_arn": alerts.arn}
+        )
 
     def _key(self, args: PlatformKeysArgs, purpose: str, description: str, statements: list) -> aws.kms.Key:
         key_name = f"{args.name}-{purpose}"

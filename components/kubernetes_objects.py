@@ -46,6 +46,11 @@ _FIELDS = {
 }
 
 
+def is_built_in(manifest: dict[str, Any]) -> bool:
+    """A kind Kubernetes itself serves, as opposed to an object of a CustomResourceDefinition."""
+    return (manifest["apiVersion"], manifest["kind"]) in _KINDS
+
+
 def object_name(manifest: dict[str, Any]) -> str:
     """A Pulumi name unique per stack: kind, namespace and name."""
     metadata = manifest["metadata"]
@@ -54,6 +59,16 @@ def object_name(manifest: dict[str, Any]) -> str:
 
 
 def declare(manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
-    resource_class = _KINDS[(manifest["apiVersion"], manifest["kind"])]
+    """A built-in kind as its typed resource; anything else as an object of a custom resource."""
+    resource_class = _KINDS.get((manifest["apiVersion"], manifest["kind"]))
+    if resource_class is None:
+        return k8s.apiextensions.CustomResource(
+            object_name(manifest),
+            api_version=manifest["apiVersion"],
+            kind=manifest["kind"],
+            metadata=manifest["metadata"],
+            spec=manifest["spec"],
+            opts=opts,
+        )
     arguments = {_FIELDS[key]: value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
     return resource_class(object_name(manifest), opts=opts, **arguments)

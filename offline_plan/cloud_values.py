@@ -71,6 +71,13 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
         bucket = inputs.get("bucket") or physical_name(stack, name)
         state = {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}", "region": region}
         rid = bucket
+    elif typ == "aws:amp/workspace:Workspace":
+        workspace = f"ws-{digest(stack, name, length=8)}-{digest(name, length=4)}"
+        state = {
+            "arn": f"{arn_prefix.format(service='aps')}:workspace/{workspace}",
+            "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/{workspace}/",
+        }
+        rid = workspace
     elif typ == "aws:iam/policy:Policy":
         policy = inputs.get("name") or physical_name(stack, name)
         state = {"name": policy, "arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/{policy}"}

@@ -140,6 +140,16 @@ class WorkloadSettings:
 
 
 @dataclass(frozen=True)
+class ObservabilitySettings:
+    prometheus_retention: str
+    prometheus_volume_gib: int
+    prometheus_replicas: int
+    grafana_internal_ingress: bool
+    managed_prometheus: bool
+    alert_emails: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -152,5 +162,6 @@ class Settings:
     karpenter: KarpenterSettings
     dns: DnsSettings | None
     workloads: WorkloadSettings
+    observability: ObservabilitySettings
     protect_stateful_resources: bool
     tags: Mapping[str, str]

@@ -26,6 +26,7 @@ from settings.model import (
     Settings,
     SystemNodeSettings,
 )
+from settings.observability import parse_observability
 from settings.reader import ConfigReader
 from settings.workloads import parse_dns, parse_workloads
 
@@ -33,7 +34,7 @@ NAMESPACE = "eks-platform"
 REGION_KEY = "aws:region"
 TOP_LEVEL_KEYS = (
     "environment", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
-    "protectStatefulResources", "tags",
+    "observability", "protectStatefulResources", "tags",
 )  # fmt: skip
 MANAGED_TAG_KEYS = ("environment", "stack", "project", "managed-by")
 VPC_PREFIX_RANGE = (16, 20)
@@ -88,6 +89,7 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_loo
         karpenter=parse_karpenter(root, dr.role),
         dns=parse_dns(root),
         workloads=parse_workloads(root, dr.role),
+        observability=parse_observability(root),
         protect_stateful_resources=root.boolean("protectStatefulResources"),
         tags=_tags(root, project, stack, environment),
     )

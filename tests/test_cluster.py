@@ -82,9 +82,10 @@ def test_endpoint_access_follows_settings_and_prod_is_private_with_an_allow_list
 
 
 def test_stateful_resources_protected_in_prod_and_not_in_dev(dev, prod, prod_dr):
-    stateful = ("aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", EKS_CLUSTER)
+    stateful = ("aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", EKS_CLUSTER)
     for stack, protected in ((dev, False), (prod, True), (prod_dr, True)):
         resources = [r for typ in stateful for r in stack.of_type(typ)]
-        assert len(resources) == 5
+        # 3 keys, 6 log groups (flow logs, control plane, 4 Container Insights), 1 bucket, the cluster.
+        assert len(resources) == 11
         assert all(r["protect"] is protected for r in resources), stack.stack
         assert stack.one(EKS_CLUSTER)["inputs"]["deletionProtection"] is protected

@@ -29,6 +29,7 @@ def normalized(stack: Graph) -> dict[tuple[str, str], Any]:
             text = text.replace(old, new)
         text = re.sub(r'(\\?"stack\\?": \\?")[^"\\]+', r"\1<stack>", text)
         text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>", text)
+        text = re.sub(r"ws-[0-9a-f]{8}-[0-9a-f]{4}", "ws-<workspace>", text)
         text = re.sub(r"-[0-9a-f]{7}\b", "-<suffix>", text)
         text = re.sub(r"\b[0-9a-f]{17}\b", "<id>", text)
         text = re.sub(r"/id/[0-9A-F]{32}|https://[0-9A-F]{32}", "<oidc>", text)

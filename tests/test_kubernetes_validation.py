@@ -1,7 +1,8 @@
 """Every Kubernetes object a stack declares passes kubernetes-validate --strict for its version.
 
-Objects of custom resources (Karpenter's) are checked in test_karpenter.py against the
-Karpenter v1 API instead; Helm releases are rendered by Helm at deploy time, not here.
+Objects of custom resources are checked elsewhere: Karpenter's against its v1 API
+(test_karpenter.py), the Prometheus operator's in test_observability.py. Helm releases
+are rendered by Helm at deploy time, not here.
 """
 
 from __future__ import annotations
@@ -11,19 +12,14 @@ import copy
 import kubernetes_validate
 import pytest
 
+from components.kubernetes_objects import is_built_in
 from offline_plan.manifests import kubernetes_objects
 from tests.conftest import STACKS, graph
 from tests.stack_files import stack_config
 
-CUSTOM_API_GROUPS = ("karpenter.sh/", "karpenter.k8s.aws/")
-
 
 def core_objects(stack: str) -> list[tuple[str, dict]]:
-    return [
-        (name, obj)
-        for name, obj in kubernetes_objects(graph(stack).plan)
-        if not obj["apiVersion"].startswith(CUSTOM_API_GROUPS)
-    ]
+    return [(name, obj) for name, obj in kubernetes_objects(graph(stack).plan) if is_built_in(obj)]
 
 
 def kubernetes_version(stack: str) -> str:

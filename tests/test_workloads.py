@@ -111,13 +111,17 @@ def test_web_has_a_disruption_budget(any_stack):
     assert pdb["maxUnavailable"] == 1
 
 
-def test_web_admits_only_the_alb_from_the_public_subnets_and_talks_only_to_mongodb_and_aws(any_stack):
+def test_web_admits_only_the_alb_and_prometheus_and_talks_only_to_mongodb_and_aws(any_stack):
     network = stack_config(any_stack.stack)["eks-platform:network"]
     public = {az.public for az in plan_subnets(network["vpcCidr"], network["azCount"])}
     policy = next(p for p in objects(any_stack, "NetworkPolicy", "web") if p["inputs"]["metadata"]["name"] == "web")
-    (ingress,) = policy["inputs"]["spec"]["ingress"]
-    assert {peer["ipBlock"]["cidr"] for peer in ingress["from"]} == public
-    assert ingress["ports"] == [{"protocol": "TCP", "port": 9898}]
+    from_alb, from_prometheus = policy["inputs"]["spec"]["ingress"]
+    assert {peer["ipBlock"]["cidr"] for peer in from_alb["from"]} == public
+    assert from_alb["ports"] == [{"protocol": "TCP", "port": 9898}]
+    (prometheus,) = from_prometheus["from"]
+    assert prometheus["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "monitoring"}
+    assert prometheus["podSelector"]["matchLabels"] == {"app.kubernetes.io/name": "prometheus"}
+    assert from_prometheus["ports"] == [{"protocol": "TCP", "port": 9797}]
     egress = policy["inputs"]["spec"]["egress"]
     mongodb = egress[0]["to"][0]
     assert mongodb["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "mongodb"}
@@ -202,7 +206,8 @@ def test_mongodb_volumes_on_gp3_with_a_headless_service_probes_and_a_budget(any_
 def test_mongodb_credentials_are_generated_secrets_never_literals(any_stack):
     secret = one(any_stack, "Secret", "mongodb")
     assert secret["inputs"]["stringData"] == {"username": "[secret]", "password": "[secret]", "keyfile": "[secret]"}
-    passwords = any_stack.of_type("random:index/randomPassword:RandomPassword")
+    passwords = [p for p in any_stack.of_type("random:index/randomPassword:RandomPassword") if "-mongodb-" in p["name"]]
+    assert len(passwords) == 2
     assert {ref(p) for p in passwords} <= set(secret["dependencies"])
     (mongod,) = pod_spec(one(any_stack, "StatefulSet", "mongodb"))["containers"]
     env = {e["name"]: e for e in mongod["env"]}

@@ -8,6 +8,8 @@ from typing import Any
 import pulumi
 
 import versions
+from addons.observability.prometheus_stack import NAMESPACE as MONITORING_NAMESPACE
+from addons.observability.prometheus_stack import PROMETHEUS_POD_LABELS
 from components.pod_identity import PodIdentityArgs, pod_identity
 from settings.model import WebSettings
 from workloads.bucket import private_bucket
@@ -201,7 +203,7 @@ def _autoscaler(web: WebSettings) -> dict[str, Any]:
 
 
 def _network_policy(public_subnet_cidrs: list[str]) -> dict[str, Any]:
-    """In: only the ALB (IP targets, from the public subnets). Out: only MongoDB and AWS."""
+    """In: the ALB (IP targets, from the public subnets) and Prometheus scrapes. Out: MongoDB and AWS."""
     from_alb = {
         "from": [{"ipBlock": {"cidr": cidr}} for cidr in public_subnet_cidrs],
         "ports": [{"protocol": "TCP", "port": HTTP_PORT}],
@@ -215,7 +217,17 @@ def _network_policy(public_subnet_cidrs: list[str]) -> dict[str, Any]:
         ],
         "ports": [{"protocol": "TCP", "port": MONGODB_PORT}],
     }
-    return network_policy(NAMESPACE, APP, [from_alb], [to_mongodb, pod_identity_egress(), https_egress()])
+    from_prometheus = {
+        "from": [
+            {
+                "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": MONITORING_NAMESPACE}},
+                "podSelector": {"matchLabels": PROMETHEUS_POD_LABELS},
+            }
+        ],
+        "ports": [{"protocol": "TCP", "port": METRICS_PORT}],
+    }
+    egress = [to_mongodb, pod_identity_egress(), https_egress()]
+    return network_policy(NAMESPACE, APP, [from_alb, from_prometheus], egress)
 
 
 def bucket_access_policy(bucket_arn: str) -> str:

@@ -30,6 +30,7 @@ from addons.karpenter.policy import (
     pod_identity_trust,
 )
 from components.iam import node_role
+from components.kubernetes_objects import declare
 from components.tagging import resource_tags
 from settings.model import KarpenterSettings
 
@@ -171,22 +172,20 @@ class Karpenter(pulumi.ComponentResource):
         node_class_manifest = node_role.name.apply(
             lambda role_name: ec2_node_class(args.settings, args.cluster_name, role_name, args.tags)
         )
-        node_class = _custom_object(
-            "karpenter.k8s.aws/v1",
-            "EC2NodeClass",
-            NODE_CLASS_NAME,
-            node_class_manifest["spec"],
+        node_class = declare(
+            {
+                "apiVersion": "karpenter.k8s.aws/v1",
+                "kind": "EC2NodeClass",
+                "metadata": {"name": NODE_CLASS_NAME},
+                "spec": node_class_manifest["spec"],
+            },
             pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller])),
         )
         pools: list[pulumi.Resource] = []
         for pool in args.settings.node_pools:
-            manifest = node_pool(pool)
             pools.append(
-                _custom_object(
-                    manifest["apiVersion"],
-                    manifest["kind"],
-                    pool.name,
-                    manifest["spec"],
+                declare(
+                    node_pool(pool),
                     pulumi.ResourceOptions.merge(
                         on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller, node_class])
                     ),
@@ -200,16 +199,3 @@ class _ControllerIdentity:
     arn: pulumi.Output[str]
     # Everything that must exist before the controller can call AWS.
     grants: list[pulumi.Resource]
-
-
-def _custom_object(
-    api_version: str, kind: str, name: str, spec: pulumi.Input[dict], opts: pulumi.ResourceOptions
-) -> k8s.apiextensions.CustomResource:
-    return k8s.apiextensions.CustomResource(
-        f"{kind.lower()}-{name}",
-        api_version=api_version,
-        kind=kind,
-        metadata={"name": name},
-        spec=spec,
-        opts=opts,
-    )

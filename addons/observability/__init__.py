@@ -1,0 +1,1 @@
+"""Observability: in-cluster Prometheus and Grafana, and CloudWatch Container Insights with alarms."""

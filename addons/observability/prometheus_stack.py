@@ -1,0 +1,235 @@
+"""kube-prometheus-stack: Prometheus, Alertmanager, node-exporter, kube-state-metrics, the
+operator and Grafana, with dashboards and rules from this repository."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_random as random
+
+from addons.context import ClusterContext
+from addons.ebs_csi import STORAGE_CLASS
+from addons.helm import helm_release
+from addons.observability.monitors import platform_monitors, platform_rules
+from components.kubernetes_objects import declare
+from components.pod_identity import PodIdentityArgs, pod_identity
+from components.system_nodes import critical_addon_placement
+from components.tagging import resource_tags
+from settings.model import ObservabilitySettings
+
+NAMESPACE = "monitoring"
+PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
+GRAFANA_ADMIN_SECRET = "grafana-admin"
+DASHBOARD_DIR = Path(__file__).parent / "dashboards"
+DASHBOARD_LABEL = "grafana_dashboard"
+# Labels of the Prometheus pods the operator runs; workloads admit scrapes from them.
+PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
+
+
+@dataclass(frozen=True)
+class PrometheusStackArgs:
+    cluster: ClusterContext
+    settings: ObservabilitySettings
+    dns_domain: str | None
+    # The gp3 StorageClass and EBS CSI driver (volumes), and Karpenter's NodePools (capacity).
+    storage: Sequence[pulumi.Resource]
+    capacity: Sequence[pulumi.Resource]
+
+
+def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
+    return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu_limit, "memory": memory_limit}}
+
+
+def _volume(size_gib: int) -> dict[str, Any]:
+    spec = {
+        "storageClassName": STORAGE_CLASS,
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": f"{size_gib}Gi"}},
+    }
+    return {"volumeClaimTemplate": {"spec": spec}}
+
+
+def stack_values(
+    settings: ObservabilitySettings, region: str, remote_write_url: str | None, dns_domain: str | None
+) -> dict[str, Any]:
+    replicated = settings.prometheus_replicas > 1
+    budget = {"enabled": replicated, "minAvailable": 1}
+    prometheus_spec: dict[str, Any] = {
+        "replicas": settings.prometheus_replicas,
+        "retention": settings.prometheus_retention,
+        "storageSpec": _volume(settings.prometheus_volume_gib),
+        "resources": _resources("500m", "2Gi", "2", "4Gi"),
+        # Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's own.
+        "serviceMonitorSelectorNilUsesHelmValues": False,
+        "podMonitorSelectorNilUsesHelmValues": False,
+        "ruleSelectorNilUsesHelmValues": False,
+    }
+    if remote_write_url:
+        prometheus_spec["remoteWrite"] = [{"url": remote_write_url, "sigv4": {"region": region}}]
+    return {
+        "crds": {"enabled": False},
+        # EKS runs the control plane; these components cannot be scraped.
+        "kubeEtcd": {"enabled": False},
+        "kubeControllerManager": {"enabled": False},
+        "kubeScheduler": {"enabled": False},
+        "kubeProxy": {"enabled": False},
+        "prometheus": {
+            "serviceAccount": {"create": True, "name": PROMETHEUS_SERVICE_ACCOUNT},
+            "service": {"type": "ClusterIP"},
+            "podDisruptionBudget": budget,
+            "prometheusSpec": prometheus_spec,
+        },
+        "alertmanager": {
+            "service": {"type": "ClusterIP"},
+            "podDisruptionBudget": budget,
+            "alertmanagerSpec": {
+                "replicas": settings.prometheus_replicas,
+                "storage": _volume(10),
+                "resources": _resources("50m", "128Mi", "200m", "256Mi"),
+            },
+        },
+        "prometheusOperator": {"resources": _resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
+        "kube-state-metrics": {"resources": _resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
+        "prometheus-node-exporter": {"resources": _resources("20m", "32Mi", "200m", "128Mi")},
+        "grafana": _grafana_values(settings, dns_domain),
+    }
+
+
+def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None) -> dict[str, Any]:
+    ingress: dict[str, Any] = {"enabled": False}
+    if settings.grafana_internal_ingress:
+        ingress = {
+            "enabled": True,
+            "ingressClassName": "alb",
+            # Internal: reachable from inside the VPC (VPN, bastion), never from the internet.
+            "annotations": {
+                "alb.ingress.kubernetes.io/scheme": "internal",
+                "alb.ingress.kubernetes.io/target-type": "ip",
+            },
+            "hosts": [f"grafana.{dns_domain}"] if dns_domain else [],
+            "path": "/",
+        }
+    return {
+        # The admin password is generated by Pulumi into this Secret; the chart never sees a literal.
+        "admin": {"existingSecret": GRAFANA_ADMIN_SECRET, "userKey": "admin-user", "passwordKey": "admin-password"},
+        "service": {"type": "ClusterIP"},
+        "ingress": ingress,
+        "resources": _resources("100m", "256Mi", "500m", "512Mi"),
+        "sidecar": {
+            "dashboards": {"enabled": True, "label": DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": NAMESPACE},
+            "datasources": {"defaultDatasourceEnabled": True, "uid": "prometheus"},
+        },
+    }
+
+
+def dashboard_config_maps() -> list[dict[str, Any]]:
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {"name": f"dashboard-{path.stem}", "namespace": NAMESPACE, "labels": {DASHBOARD_LABEL: "1"}},
+            "data": {path.name: path.read_text()},
+        }
+        for path in sorted(DASHBOARD_DIR.glob("*.json"))
+    ]
+
+
+def remote_write_policy(workspace_arn: str) -> str:
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Sid": "RemoteWrite", "Effect": "Allow", "Action": "aps:RemoteWrite", "Resource": workspace_arn}
+            ],
+        }
+    )
+
+
+class PrometheusStack(pulumi.ComponentResource):
+    release: pulumi.Resource
+
+    def __init__(self, name: str, args: PrometheusStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-platform:addons:PrometheusStack", name, None, opts)
+        cluster = args.cluster
+        on_cluster = cluster.on_cluster(self)
+        namespace = declare(_namespace(), on_cluster)
+        after_namespace = pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[namespace]))
+        password = random.RandomPassword(
+            f"{name}-grafana-admin", length=32, special=False, opts=pulumi.ResourceOptions(parent=self)
+        )
+        admin_secret = declare(_grafana_admin_secret(password.result), after_namespace)
+        remote_write_url, grants = self._managed_prometheus(name, args)
+        crds = helm_release("prometheus-operator-crds", NAMESPACE, {}, after_namespace)
+        values = pulumi.Output.from_input(remote_write_url).apply(
+            lambda url: stack_values(args.settings, cluster.region, url, args.dns_domain)
+        )
+        self.release = helm_release(
+            "kube-prometheus-stack",
+            NAMESPACE,
+            values,
+            after_namespace,
+            after=[crds, admin_secret, cluster.system_nodes, *args.storage, *args.capacity, *grants],
+            skip_crds=True,
+        )
+        for manifest in dashboard_config_maps():
+            declare(manifest, after_namespace)
+        after_operator = pulumi.ResourceOptions.merge(
+            on_cluster, pulumi.ResourceOptions(depends_on=[crds, self.release])
+        )
+        for manifest in [*platform_monitors(NAMESPACE), platform_rules(NAMESPACE)]:
+            declare(manifest, after_operator)
+        self.register_outputs({})
+
+    def _managed_prometheus(
+        self, name: str, args: PrometheusStackArgs
+    ) -> tuple[pulumi.Input[str | None], list[pulumi.Resource]]:
+        """Long-term storage in Amazon Managed Service for Prometheus, written over SigV4."""
+        if not args.settings.managed_prometheus:
+            return None, []
+        cluster = args.cluster
+        workspace = aws.amp.Workspace(
+            f"{name}-amp",
+            alias=cluster.cluster_name,
+            tags=resource_tags(cluster.tags, f"{name}-amp"),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        identity = pod_identity(
+            self,
+            f"{name}-remote-write",
+            PodIdentityArgs(
+                cluster_name=cluster.cluster_name_output,
+                namespace=NAMESPACE,
+                service_account=PROMETHEUS_SERVICE_ACCOUNT,
+                tags=cluster.tags,
+                inline_policies={"remote-write": workspace.arn.apply(remote_write_policy)},
+            ),
+        )
+        url = workspace.prometheus_endpoint.apply(lambda endpoint: f"{endpoint.rstrip('/')}/api/v1/remote_write")
+        return url, identity.grants
+
+
+def _namespace() -> dict[str, Any]:
+    # node-exporter needs the host's network and PID namespaces, so the namespace admits
+    # privileged pods; audit and warn still report anything short of `restricted`.
+    labels = {
+        "pod-security.kubernetes.io/enforce": "privileged",
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+    }
+    return {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE, "labels": labels}}
+
+
+def _grafana_admin_secret(password: pulumi.Input[str]) -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": GRAFANA_ADMIN_SECRET, "namespace": NAMESPACE},
+        "type": "Opaque",
+        "stringData": {"admin-user": "admin", "admin-password": password},
+    }

@@ -1,0 +1,34 @@
+"""The `eks-platform:observability` section."""
+
+from __future__ import annotations
+
+import re
+
+from settings.model import ObservabilitySettings
+from settings.reader import ConfigReader
+
+_RETENTION = re.compile(r"^[1-9]\d*[dhw]$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+
+
+def parse_observability(root: ConfigReader) -> ObservabilitySettings:
+    section = root.section(
+        "observability",
+        ("prometheusRetention", "prometheusVolumeGiB", "prometheusReplicas", "grafanaInternalIngress",
+         "managedPrometheus", "alertEmails"),
+    )  # fmt: skip
+    retention = section.string("prometheusRetention", "a Prometheus retention such as 15d, 72h or 4w")
+    if not _RETENTION.match(retention):
+        raise section.fail("prometheusRetention", retention, "a Prometheus retention such as 15d, 72h or 4w")
+    emails = section.strings("alertEmails", "a list of e-mail addresses for the alarm topic")
+    for email in emails:
+        if not _EMAIL.match(email):
+            raise section.fail("alertEmails", email, "e-mail addresses such as oncall@example.com")
+    return ObservabilitySettings(
+        prometheus_retention=retention,
+        prometheus_volume_gib=section.integer("prometheusVolumeGiB", 10, 4000),
+        prometheus_replicas=section.integer("prometheusReplicas", 1, 3),
+        grafana_internal_ingress=section.boolean("grafanaInternalIngress"),
+        managed_prometheus=section.boolean("managedPrometheus"),
+        alert_emails=emails,
+    )
