@@ -8,8 +8,10 @@ STAMP := $(VENV)/.installed-from-lock
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-from-lock
 STACK ?=
+# promtool (Debian's prometheus package) checks and unit-tests the alert rules.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv plan test lint format bench clean
+.PHONY: venv plan test lint format bench clean promtool
 
 venv: $(STAMP)
 
@@ -23,12 +25,16 @@ $(CHECKOV_STAMP): requirements-checkov.lock
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
 	touch $@
 
+promtool:
+	@command -v promtool >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+
 ## plan: evaluate every stack (or STACK=<name>) offline; writes build/plan/<stack>.json
 plan: venv
 	$(PY) -m offline_plan $(STACK)
 
 ## test: linters, type checks and the test suite
-test: lint $(CHECKOV_STAMP)
+test: lint $(CHECKOV_STAMP) promtool
 	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest
 
 lint: venv
