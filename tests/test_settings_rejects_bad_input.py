@@ -105,6 +105,10 @@ BAD_CONFIGS = {
     "even mongodb members": ("prod", lambda c: c["eks-platform:workloads"]["mongodb"].update(replicas=2), "eks-platform:workloads.mongodb.replicas", 2),
     "batch schedule not cron": ("dev", lambda c: c["eks-platform:workloads"]["batch"].update(schedule="every hour"), "eks-platform:workloads.batch.schedule", "every hour"),
     "unknown workload": ("dev", lambda c: c["eks-platform:workloads"].update(redis={}), "eks-platform:workloads.redis", {}),
+    "prometheus retention in months": ("dev", set_in("observability", prometheusRetention="1mo"), "eks-platform:observability.prometheusRetention", "1mo"),
+    "prometheus volume too small": ("dev", set_in("observability", prometheusVolumeGiB=1), "eks-platform:observability.prometheusVolumeGiB", 1),
+    "alert email malformed": ("prod", set_in("observability", alertEmails=["oncall"]), "eks-platform:observability.alertEmails", "oncall"),
+    "managed prometheus not boolean": ("prod", set_in("observability", managedPrometheus="sometimes"), "eks-platform:observability.managedPrometheus", "sometimes"),
 }  # fmt: skip
 
 
