@@ -8,7 +8,7 @@ import pulumi
 
 from addons.context import ClusterContext
 from addons.helm import helm_release
-from components.pod_identity import PodIdentityArgs, pod_identity
+from components.kubernetes_objects import resources
 from components.system_nodes import critical_addon_placement
 
 NAMESPACE = "kube-system"
@@ -23,16 +23,8 @@ class AwsLoadBalancerController(pulumi.ComponentResource):
 
     def __init__(self, name: str, cluster: ClusterContext, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:addons:AwsLoadBalancerController", name, None, opts)
-        identity = pod_identity(
-            self,
-            name,
-            PodIdentityArgs(
-                cluster_name=cluster.cluster_name_output,
-                namespace=NAMESPACE,
-                service_account=SERVICE_ACCOUNT,
-                tags=cluster.tags,
-                inline_policies={"controller": IAM_POLICY_FILE.read_text()},
-            ),
+        identity = cluster.identity(
+            self, name, NAMESPACE, SERVICE_ACCOUNT, inline_policies={"controller": IAM_POLICY_FILE.read_text()}
         )
         values = pulumi.Output.from_input(cluster.vpc_id).apply(
             lambda vpc_id: {
@@ -46,10 +38,7 @@ class AwsLoadBalancerController(pulumi.ComponentResource):
                 "defaultTargetType": "ip",
                 # Only Services that ask for an NLB are touched, not every LoadBalancer Service.
                 "enableServiceMutatorWebhook": False,
-                "resources": {
-                    "requests": {"cpu": "100m", "memory": "128Mi"},
-                    "limits": {"cpu": "500m", "memory": "256Mi"},
-                },
+                "resources": resources("100m", "128Mi", "500m", "256Mi"),
                 **critical_addon_placement(),
             }
         )
@@ -58,6 +47,6 @@ class AwsLoadBalancerController(pulumi.ComponentResource):
             NAMESPACE,
             values,
             cluster.on_cluster(self),
-            after=[cluster.system_nodes, cluster.pod_identity_agent, *identity.grants],
+            after=cluster.critical_addon_prerequisites(identity),
         )
         self.register_outputs({})

@@ -11,7 +11,6 @@ import pulumi_kubernetes as k8s
 from addons.context import ClusterContext
 from components.core_addons import AddonArgs, eks_addon
 from components.kubernetes_objects import declare
-from components.pod_identity import PodIdentityArgs, pod_identity
 from components.system_nodes import critical_addon_placement
 
 ADDON = "aws-ebs-csi-driver"
@@ -49,17 +48,8 @@ class EbsCsiDriver(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("eks-platform:addons:EbsCsiDriver", name, None, opts)
-        identity = pod_identity(
-            self,
-            name,
-            PodIdentityArgs(
-                cluster_name=cluster.cluster_name_output,
-                namespace="kube-system",
-                service_account=SERVICE_ACCOUNT,
-                tags=cluster.tags,
-                aws_managed_policies=[DRIVER_POLICY],
-                associate=False,
-            ),
+        identity = cluster.identity(
+            self, name, "kube-system", SERVICE_ACCOUNT, aws_managed_policies=[DRIVER_POLICY], associate=False
         )
         self.addon = eks_addon(
             self,
@@ -68,7 +58,7 @@ class EbsCsiDriver(pulumi.ComponentResource):
                 cluster_name=cluster.cluster_name_output,
                 kubernetes_version=kubernetes_version,
                 tags=cluster.tags,
-                after=[cluster.system_nodes, cluster.pod_identity_agent, *identity.grants],
+                after=cluster.critical_addon_prerequisites(identity),
             ),
             {"controller": critical_addon_placement(), "defaultStorageClass": {"enabled": False}},
             pod_identity=[

@@ -8,7 +8,7 @@ import pulumi
 
 from addons.context import ClusterContext
 from addons.helm import helm_release
-from components.pod_identity import PodIdentityArgs, pod_identity
+from components.kubernetes_objects import resources
 from components.system_nodes import critical_addon_placement
 from settings.model import DnsSettings
 
@@ -43,16 +43,12 @@ class ExternalDns(pulumi.ComponentResource):
         self, name: str, cluster: ClusterContext, dns: DnsSettings, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("eks-platform:addons:ExternalDns", name, None, opts)
-        identity = pod_identity(
+        identity = cluster.identity(
             self,
             name,
-            PodIdentityArgs(
-                cluster_name=cluster.cluster_name_output,
-                namespace=NAMESPACE,
-                service_account=SERVICE_ACCOUNT,
-                tags=cluster.tags,
-                inline_policies={"route53": json.dumps(route53_policy(dns.hosted_zone_id))},
-            ),
+            NAMESPACE,
+            SERVICE_ACCOUNT,
+            inline_policies={"route53": json.dumps(route53_policy(dns.hosted_zone_id))},
         )
         values = {
             "provider": {"name": "aws"},
@@ -66,10 +62,7 @@ class ExternalDns(pulumi.ComponentResource):
             "extraArgs": {"zone-id-filter": dns.hosted_zone_id},
             "env": [{"name": "AWS_DEFAULT_REGION", "value": cluster.region}],
             "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
-            "resources": {
-                "requests": {"cpu": "50m", "memory": "64Mi"},
-                "limits": {"cpu": "200m", "memory": "128Mi"},
-            },
+            "resources": resources("50m", "64Mi", "200m", "128Mi"),
             **critical_addon_placement(),
         }
         self.release = helm_release(
@@ -77,6 +70,6 @@ class ExternalDns(pulumi.ComponentResource):
             NAMESPACE,
             values,
             cluster.on_cluster(self),
-            after=[cluster.system_nodes, cluster.pod_identity_agent, *identity.grants],
+            after=cluster.critical_addon_prerequisites(identity),
         )
         self.register_outputs({})

@@ -6,6 +6,7 @@ import pulumi
 
 from addons.context import ClusterContext
 from addons.helm import helm_release
+from components.kubernetes_objects import resources
 from components.system_nodes import critical_addon_placement
 
 NAMESPACE = "kube-system"
@@ -19,10 +20,7 @@ class MetricsServer(pulumi.ComponentResource):
         values = {
             "replicas": 2,
             "podDisruptionBudget": {"enabled": True, "maxUnavailable": 1},
-            "resources": {
-                "requests": {"cpu": "100m", "memory": "200Mi"},
-                "limits": {"cpu": "500m", "memory": "400Mi"},
-            },
+            "resources": resources("100m", "200Mi", "500m", "400Mi"),
             **critical_addon_placement(),
         }
         self.release = helm_release(

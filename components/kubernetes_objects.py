@@ -46,6 +46,11 @@ _FIELDS = {
 }
 
 
+def resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
+    """Container requests and limits."""
+    return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu_limit, "memory": memory_limit}}
+
+
 def is_built_in(manifest: dict[str, Any]) -> bool:
     """A kind Kubernetes itself serves, as opposed to an object of a CustomResourceDefinition."""
     return (manifest["apiVersion"], manifest["kind"]) in _KINDS

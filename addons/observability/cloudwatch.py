@@ -12,7 +12,6 @@ import pulumi_aws as aws
 from addons.context import ClusterContext
 from addons.observability.alarms import ALARMS, CONTAINER_INSIGHTS_NAMESPACE
 from components.core_addons import AddonArgs, eks_addon
-from components.pod_identity import PodIdentityArgs, pod_identity
 from components.tagging import resource_tags
 from settings.model import ObservabilitySettings
 
@@ -48,17 +47,13 @@ class CloudWatchObservability(pulumi.ComponentResource):
         super().__init__("eks-platform:addons:CloudWatchObservability", name, None, opts)
         cluster = args.cluster
         log_groups = [self._log_group(args, kind) for kind in LOG_GROUP_KINDS]
-        identity = pod_identity(
+        identity = cluster.identity(
             self,
             name,
-            PodIdentityArgs(
-                cluster_name=cluster.cluster_name_output,
-                namespace=NAMESPACE,
-                service_account=SERVICE_ACCOUNT,
-                tags=cluster.tags,
-                aws_managed_policies=["CloudWatchAgentServerPolicy"],
-                associate=False,
-            ),
+            NAMESPACE,
+            SERVICE_ACCOUNT,
+            aws_managed_policies=["CloudWatchAgentServerPolicy"],
+            associate=False,
         )
         eks_addon(
             self,
@@ -67,7 +62,7 @@ class CloudWatchObservability(pulumi.ComponentResource):
                 cluster_name=cluster.cluster_name_output,
                 kubernetes_version=args.kubernetes_version,
                 tags=cluster.tags,
-                after=[cluster.system_nodes, cluster.pod_identity_agent, *log_groups, *identity.grants],
+                after=[*cluster.critical_addon_prerequisites(identity), *log_groups],
             ),
             addon_configuration(),
             pod_identity=[

@@ -17,8 +17,7 @@ from addons.context import ClusterContext
 from addons.ebs_csi import STORAGE_CLASS
 from addons.helm import helm_release
 from addons.observability.monitors import platform_monitors, platform_rules
-from components.kubernetes_objects import declare
-from components.pod_identity import PodIdentityArgs, pod_identity
+from components.kubernetes_objects import declare, resources
 from components.system_nodes import critical_addon_placement
 from components.tagging import resource_tags
 from settings.model import ObservabilitySettings
@@ -42,10 +41,6 @@ class PrometheusStackArgs:
     capacity: Sequence[pulumi.Resource]
 
 
-def _resources(cpu: str, memory: str, cpu_limit: str, memory_limit: str) -> dict[str, Any]:
-    return {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu_limit, "memory": memory_limit}}
-
-
 def _volume(size_gib: int) -> dict[str, Any]:
     spec = {
         "storageClassName": STORAGE_CLASS,
@@ -64,7 +59,7 @@ def stack_values(
         "replicas": settings.prometheus_replicas,
         "retention": settings.prometheus_retention,
         "storageSpec": _volume(settings.prometheus_volume_gib),
-        "resources": _resources("500m", "2Gi", "2", "4Gi"),
+        "resources": resources("500m", "2Gi", "2", "4Gi"),
         # Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's own.
         "serviceMonitorSelectorNilUsesHelmValues": False,
         "podMonitorSelectorNilUsesHelmValues": False,
@@ -91,12 +86,12 @@ def stack_values(
             "alertmanagerSpec": {
                 "replicas": settings.prometheus_replicas,
                 "storage": _volume(10),
-                "resources": _resources("50m", "128Mi", "200m", "256Mi"),
+                "resources": resources("50m", "128Mi", "200m", "256Mi"),
             },
         },
-        "prometheusOperator": {"resources": _resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
-        "kube-state-metrics": {"resources": _resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
-        "prometheus-node-exporter": {"resources": _resources("20m", "32Mi", "200m", "128Mi")},
+        "prometheusOperator": {"resources": resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
+        "kube-state-metrics": {"resources": resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
+        "prometheus-node-exporter": {"resources": resources("20m", "32Mi", "200m", "128Mi")},
         "grafana": _grafana_values(settings, dns_domain),
     }
 
@@ -120,7 +115,7 @@ def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None) -> 
         "admin": {"existingSecret": GRAFANA_ADMIN_SECRET, "userKey": "admin-user", "passwordKey": "admin-password"},
         "service": {"type": "ClusterIP"},
         "ingress": ingress,
-        "resources": _resources("100m", "256Mi", "500m", "512Mi"),
+        "resources": resources("100m", "256Mi", "500m", "512Mi"),
         "sidecar": {
             "dashboards": {"enabled": True, "label": DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": NAMESPACE},
             "datasources": {"defaultDatasourceEnabled": True, "uid": "prometheus"},
@@ -199,16 +194,12 @@ class PrometheusStack(pulumi.ComponentResource):
             tags=resource_tags(cluster.tags, f"{name}-amp"),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        identity = pod_identity(
+        identity = cluster.identity(
             self,
             f"{name}-remote-write",
-            PodIdentityArgs(
-                cluster_name=cluster.cluster_name_output,
-                namespace=NAMESPACE,
-                service_account=PROMETHEUS_SERVICE_ACCOUNT,
-                tags=cluster.tags,
-                inline_policies={"remote-write": workspace.arn.apply(remote_write_policy)},
-            ),
+            NAMESPACE,
+            PROMETHEUS_SERVICE_ACCOUNT,
+            inline_policies={"remote-write": workspace.arn.apply(remote_write_policy)},
         )
         url = workspace.prometheus_endpoint.apply(lambda endpoint: f"{endpoint.rstrip('/')}/api/v1/remote_write")
         return url, identity.grants
