@@ -21,6 +21,10 @@ from offline_plan.cloud_values import (
 _AZ_LETTERS = "abcdef"
 
 
+class UnmockedInvokeError(RuntimeError):
+    """The program called a data source the offline plan cannot answer yet."""
+
+
 class PlatformMocks(pulumi.runtime.Mocks):
     """Computed values with the stack's region and a fixed account id."""
 
@@ -59,7 +63,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         if args.token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
             return {"name": self.region, "region": self.region, "id": self.region}
-        raise NotImplementedError(f"offline plan has no mock for invoke {args.token}")
+        raise UnmockedInvokeError(f"offline plan has no mock for invoke {args.token}; add one in {__name__}")
 
     # pulumi-eks components are remote: the eks provider creates their children at
     # deploy time. Outputs typed as resources must be references to a resource the
