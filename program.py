@@ -22,7 +22,6 @@ from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
 from components.kubernetes_provider import cluster_provider
 from components.network import Network, NetworkArgs
-from components.subnet_plan import plan_subnets
 from components.system_nodes import SystemNodeGroup, SystemNodeGroupArgs
 from settings import Settings
 from workloads.batch import Batch
@@ -179,14 +178,13 @@ def _workloads(
     settings: Settings, foundation: Foundation, addons: PlatformAddons, on_aws: pulumi.ResourceOptions
 ) -> None:
     name = settings.cluster.name
-    public_cidrs = [az.public for az in plan_subnets(settings.network.vpc_cidr, settings.network.az_count)]
     context = WorkloadContext(
         cluster_name=name,
         cluster_name_output=foundation.cluster.name,
         kubernetes_provider=foundation.kubernetes,
         tags=settings.tags,
         protect=settings.protect_stateful_resources,
-        public_subnet_cidrs=public_cidrs,
+        public_subnet_cidrs=foundation.network.public_subnet_cidrs,
         capacity=addons.karpenter.node_pools,
         load_balancing=[addons.load_balancer_controller.release],
         storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],

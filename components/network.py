@@ -31,6 +31,8 @@ class NetworkArgs:
 
 class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
+    # Known before deployment: where the internet-facing load balancers live.
+    public_subnet_cidrs: list[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]
 
@@ -53,6 +55,7 @@ class Network(pulumi.ComponentResource):
             opts=pulumi.InvokeOutputOptions(parent=self),
         ).names
         plan = plan_subnets(cfg.vpc_cidr, cfg.az_count)
+        self.public_subnet_cidrs = [az.public for az in plan]
         public = [self._subnet("public", i, az.public, zones[i], {ELB_ROLE_TAG: "1"}) for i, az in enumerate(plan)]
         private_tags = {INTERNAL_ELB_ROLE_TAG: "1", KARPENTER_DISCOVERY_TAG: args.cluster_name}
         private = [self._subnet("private", i, az.private, zones[i], private_tags) for i, az in enumerate(plan)]

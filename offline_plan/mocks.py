@@ -87,10 +87,10 @@ class PlatformMocks(pulumi.runtime.Mocks):
         }
 
     def _managed_node_group(self, args: MockResourceArgs) -> dict[str, Any]:
-        group_name = physical = f"{args.name}-{digest(self.stack, args.name, length=7)}"
+        group_name = f"{args.name}-{digest(self.stack, args.name, length=7)}"
         child = {
             "nodeGroupName": group_name,
-            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT_ID}:nodegroup/{physical}",
+            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT_ID}:nodegroup/{group_name}",
             "status": "ACTIVE",
             **{key: value for key, value in args.inputs.items() if key != "cluster"},
         }

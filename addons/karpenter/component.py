@@ -20,7 +20,7 @@ import pulumi_kubernetes as k8s
 from addons.helm import helm_release
 from addons.karpenter.chart_values import controller_values
 from addons.karpenter.interruption import interruption_queue
-from addons.karpenter.manifests import NODE_CLASS_NAME, ec2_node_class, node_pool
+from addons.karpenter.manifests import ec2_node_class, node_pool
 from addons.karpenter.policy import (
     CONTROLLER_NAMESPACE,
     CONTROLLER_POLICY_NAMES,
@@ -169,16 +169,8 @@ class Karpenter(pulumi.ComponentResource):
         on_cluster: pulumi.ResourceOptions,
     ) -> list[pulumi.Resource]:
         args = self._args
-        node_class_manifest = node_role.name.apply(
-            lambda role_name: ec2_node_class(args.settings, args.cluster_name, role_name, args.tags)
-        )
         node_class = declare(
-            {
-                "apiVersion": "karpenter.k8s.aws/v1",
-                "kind": "EC2NodeClass",
-                "metadata": {"name": NODE_CLASS_NAME},
-                "spec": node_class_manifest["spec"],
-            },
+            ec2_node_class(args.settings, args.cluster_name, node_role.name, args.tags),
             pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller])),
         )
         pools: list[pulumi.Resource] = []

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pulumi
+
 import versions
 from components.network import KARPENTER_DISCOVERY_TAG
 from components.system_nodes import BOTTLEROCKET_OS_VOLUME_GIB
@@ -22,7 +24,7 @@ _RESERVED_TAG_PREFIXES = ("kubernetes.io/cluster", "eks:eks-cluster-name", "karp
 
 
 def ec2_node_class(
-    settings: KarpenterSettings, cluster_name: str, node_role_name: str, tags: Mapping[str, str]
+    settings: KarpenterSettings, cluster_name: str, node_role_name: pulumi.Input[str], tags: Mapping[str, str]
 ) -> dict[str, Any]:
     discovery = [{"tags": {KARPENTER_DISCOVERY_TAG: cluster_name}}]
     return {
