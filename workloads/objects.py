@@ -7,13 +7,18 @@ from typing import Any
 from workloads.hardening import labels, selector
 
 
-def disruption_budget(namespace: str, app: str) -> dict[str, Any]:
-    # maxUnavailable, not minAvailable: a single-replica deployment can still be drained.
+def disruption_budget(namespace: str, app: str, component: str | None = None) -> dict[str, Any]:
+    """At most one of the app's pods (of one component) down at a time.
+
+    maxUnavailable, not minAvailable: a single-replica deployment can still be drained. A
+    budget that also selects a Job's pods allows no disruption at all (Jobs have no scale).
+    """
+    match = {**selector(app), **({"app.kubernetes.io/component": component} if component else {})}
     return {
         "apiVersion": "policy/v1",
         "kind": "PodDisruptionBudget",
         "metadata": {"name": app, "namespace": namespace, "labels": labels(app)},
-        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": selector(app)}},
+        "spec": {"maxUnavailable": 1, "selector": {"matchLabels": match}},
     }
 
 
