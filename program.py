@@ -14,10 +14,12 @@ from addons.context import ClusterContext
 from addons.ebs_csi import EbsCsiDriver
 from addons.external_dns import ExternalDns
 from addons.karpenter import Karpenter, KarpenterArgs
+from addons.karpenter.placement import stateful_placement
 from addons.metrics_server import MetricsServer
 from addons.observability.cloudwatch import CloudWatchArgs, CloudWatchObservability
 from addons.observability.prometheus_stack import PrometheusStack, PrometheusStackArgs
-from components.cluster import Cluster, ClusterArgs
+from components.account_roles import AccountWideRoles
+from components.cluster import CLUSTER_ADMIN_POLICY, Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
 from components.kubernetes_provider import cluster_provider
@@ -32,6 +34,7 @@ from workloads.web import Web
 
 @dataclass(frozen=True)
 class Foundation:
+    account: AccountWideRoles
     keys: PlatformKeys
     network: Network
     cluster: Cluster
@@ -52,10 +55,7 @@ class PlatformAddons:
 
 def build_platform(settings: Settings) -> dict[str, Any]:
     """Declare every resource for one stack and return its stack outputs."""
-    # Explicit provider: the region comes from settings and default tags catch any
-    # AWS resource that pulumi-eks creates on our behalf.
-    aws_provider = aws.Provider("aws", region=settings.region, default_tags={"tags": dict(settings.tags)})
-    on_aws = pulumi.ResourceOptions(providers={"aws": aws_provider})
+    on_aws = pulumi.ResourceOptions(providers={"aws": aws_provider(settings)})
     foundation = _foundation(settings, on_aws)
     addons = _addons(settings, foundation, on_aws)
     _workloads(settings, foundation, addons, on_aws)
@@ -63,9 +63,30 @@ def build_platform(settings: Settings) -> dict[str, Any]:
     return {**_outputs(settings, foundation), "alarmTopicArn": alarm_topic}
 
 
+def aws_provider(settings: Settings) -> aws.Provider:
+    """The one AWS provider: the stack's region and account, as the deployer role.
+
+    Assuming the deployer role makes it the cluster's creator, whose admin access entry
+    EKS adds by itself; refusing other accounts keeps a stack from deploying wherever the
+    ambient credentials happen to point. Default tags reach what pulumi-eks creates.
+    """
+    return aws.Provider(
+        "aws",
+        region=settings.region,
+        allowed_account_ids=[settings.account.id],
+        assume_roles=[
+            aws.ProviderAssumeRoleArgs(
+                role_arn=settings.cluster.deployer_principal, session_name=f"pulumi-{settings.stack}"
+            )
+        ],
+        default_tags={"tags": dict(settings.tags)},
+    )
+
+
 def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundation:
     name = settings.cluster.name
     protect = settings.protect_stateful_resources
+    account = AccountWideRoles(f"{name}-account", settings.account, settings.tags, protect, on_aws)
     keys = PlatformKeys(
         name, PlatformKeysArgs(name=name, region=settings.region, tags=settings.tags, protect=protect), on_aws
     )
@@ -109,10 +130,13 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
             cluster=cluster.cluster,
             kubernetes_version=version,
             subnet_ids=network.private_subnet_ids,
-            security_group_ids=[cluster.eks_security_group_id, cluster.node_security_group_id],
+            # Only the node security group: the AWS Load Balancer Controller needs exactly one group
+            # tagged kubernetes.io/cluster/<name> on a target's interface, and the EKS-created
+            # cluster security group carries that tag too. Karpenter's nodes join the same group.
+            security_group_ids=[cluster.node_security_group_id],
             settings=settings.system_nodes,
             tags=settings.tags,
-            after=node_addons.addons,
+            after=[*node_addons.addons, *account.spot_prerequisites],
         ),
         on_aws,
     )
@@ -124,7 +148,7 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
         on_aws,
     )
     kubernetes = cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
-    return Foundation(keys, network, cluster, node_addons, system_nodes, dns, kubernetes)
+    return Foundation(account, keys, network, cluster, node_addons, system_nodes, dns, kubernetes)
 
 
 def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceOptions) -> PlatformAddons:
@@ -152,7 +176,12 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
             oidc_provider_url=cluster.oidc_provider_url,
             kubernetes_provider=foundation.kubernetes,
             tags=settings.tags,
-            controller_prerequisites=[foundation.system_nodes.node_group, foundation.dns.addon, pod_identity_agent],
+            controller_prerequisites=[
+                foundation.system_nodes.node_group,
+                foundation.dns.addon,
+                pod_identity_agent,
+                *foundation.account.spot_prerequisites,
+            ],
         ),
         on_aws,
     )
@@ -190,6 +219,7 @@ def _workloads(
         storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
         metrics=[addons.metrics_server.release],
         dns_domain=settings.dns.domain if settings.dns else None,
+        stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
     )
     workloads = settings.workloads
     web = Web(f"{name}-web", workloads.web, context, on_aws)
@@ -201,17 +231,6 @@ def _observability(
     settings: Settings, foundation: Foundation, addons: PlatformAddons, on_aws: pulumi.ResourceOptions
 ) -> pulumi.Output[str]:
     name = settings.cluster.name
-    PrometheusStack(
-        f"{name}-prometheus",
-        PrometheusStackArgs(
-            cluster=addons.context,
-            settings=settings.observability,
-            dns_domain=settings.dns.domain if settings.dns else None,
-            storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
-            capacity=addons.karpenter.node_pools,
-        ),
-        on_aws,
-    )
     cloudwatch = CloudWatchObservability(
         f"{name}-cloudwatch",
         CloudWatchArgs(
@@ -225,7 +244,32 @@ def _observability(
         ),
         on_aws,
     )
+    PrometheusStack(
+        f"{name}-prometheus",
+        PrometheusStackArgs(
+            cluster=addons.context,
+            settings=settings.observability,
+            dns_domain=settings.dns.domain if settings.dns else None,
+            storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
+            capacity=addons.karpenter.node_pools,
+            alert_topic_arn=cloudwatch.topic_arn,
+            alerts_key_arn=foundation.keys.alerts_key_arn,
+            stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
+        ),
+        on_aws,
+    )
     return cloudwatch.topic_arn
+
+
+def implicit_access_entries(settings: Settings) -> list[dict[str, str]]:
+    """Cluster admins that exist without being declared, so reviews see every admin path."""
+    return [
+        {
+            "principalArn": settings.cluster.deployer_principal,
+            "accessPolicy": CLUSTER_ADMIN_POLICY,
+            "createdBy": "EKS for the creator (bootstrapClusterCreatorAdminPermissions), outside Pulumi state",
+        }
+    ]
 
 
 def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:
@@ -239,5 +283,6 @@ def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:
         "clusterEndpoint": cluster.endpoint,
         "oidcProviderArn": cluster.oidc_provider_arn,
         "nodeSecurityGroupId": cluster.node_security_group_id,
+        "implicitAccessEntries": implicit_access_entries(settings),
         "kubeconfig": cluster.kubeconfig_json,
     }

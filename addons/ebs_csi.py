@@ -15,8 +15,11 @@ from components.system_nodes import critical_addon_placement
 
 ADDON = "aws-ebs-csi-driver"
 SERVICE_ACCOUNT = "ebs-csi-controller-sa"
-# Scoped to volumes and snapshots the driver tags as its own (ebs.csi.aws.com/cluster).
-DRIVER_POLICY = "service-role/AmazonEBSCSIDriverPolicyV2"
+# Scoped to volumes and snapshots the driver tags as its own (ebs.csi.aws.com/cluster=true).
+# Published at the policy root; only V1 lives under service-role/. The newer
+# AmazonEBSCSIDriverEKSClusterScopedPolicy stops at one cluster in a shared account, but also
+# needs ebs.csi.aws.com/cluster-name tags on volumes and Karpenter's instances.
+DRIVER_POLICY = "AmazonEBSCSIDriverPolicyV2"
 DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 STORAGE_CLASS = "gp3"
 

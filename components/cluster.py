@@ -53,7 +53,6 @@ class Cluster(pulumi.ComponentResource):
     oidc_provider_arn: pulumi.Output[str]
     oidc_provider_url: pulumi.Output[str]
     node_security_group_id: pulumi.Output[str]
-    eks_security_group_id: pulumi.Output[str]
     kubeconfig_json: pulumi.Output[str]
 
     def __init__(self, name: str, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -79,7 +78,11 @@ class Cluster(pulumi.ComponentResource):
             node_associate_public_ip_address=False,
             skip_default_node_group=True,
             authentication_mode=eks.AuthenticationMode.API,
+            # EKS also makes the creator (the deployer role the provider assumes) an admin,
+            # outside Pulumi state: settings keep it out of this list, or the entry collides.
             access_entries=admin_access_entries(cfg.admin_principals),
+            # The kubeconfig, and every Kubernetes call Pulumi makes, go through that role.
+            provider_credential_opts=eks.KubeconfigOptionsArgs(role_arn=cfg.deployer_principal),
             encryption_config_key_arn=args.secrets_key_arn,
             enabled_cluster_log_types=list(CONTROL_PLANE_LOG_TYPES),
             create_oidc_provider=True,
@@ -103,8 +106,6 @@ class Cluster(pulumi.ComponentResource):
         self.oidc_provider_arn = self.cluster.oidc_provider_arn
         self.oidc_provider_url = self.cluster.oidc_provider_url
         self.node_security_group_id = self.cluster.node_security_group_id
-        # The security group EKS itself creates and attaches to the control plane.
-        self.eks_security_group_id = self.cluster.eks_cluster.vpc_config.cluster_security_group_id
         # No static credentials (it execs `aws eks get-token`), but it maps the cluster: keep it secret.
         self.kubeconfig_json = pulumi.Output.secret(self.cluster.kubeconfig_json)
         self.register_outputs(

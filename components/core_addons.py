@@ -16,10 +16,13 @@ import pulumi
 import pulumi_aws as aws
 
 import versions
+from components.pod_identity import PodIdentityArgs, pod_identity
 from components.system_nodes import critical_addon_placement
 from components.tagging import resource_tags
 
 NODE_ADDONS = ("vpc-cni", "kube-proxy", "eks-pod-identity-agent")
+CNI_SERVICE_ACCOUNT = "aws-node"
+CNI_POLICY = "AmazonEKS_CNI_Policy"
 COREDNS_REPLICAS = 2
 
 
@@ -63,9 +66,31 @@ class NodeAddons(pulumi.ComponentResource):
     def __init__(self, name: str, args: AddonArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:NodeAddons", name, None, opts)
         configuration = {"vpc-cni": {"enableNetworkPolicy": "true"}}
-        self.by_name = {addon: eks_addon(self, addon, args, configuration.get(addon)) for addon in NODE_ADDONS}
+        pod_identity = {"vpc-cni": self._cni_identity(name, args)}
+        self.by_name = {
+            addon: eks_addon(self, addon, args, configuration.get(addon), pod_identity.get(addon, ()))
+            for addon in NODE_ADDONS
+        }
         self.addons = list(self.by_name.values())
         self.register_outputs({"addons": [addon.addon_name for addon in self.addons]})
+
+    def _cni_identity(self, name: str, args: AddonArgs) -> list[aws.eks.AddonPodIdentityAssociationArgs]:
+        """aws-node manages ENIs and IPs with its own role, so the node role does not carry it."""
+        identity = pod_identity(
+            self,
+            f"{name}-vpc-cni",
+            PodIdentityArgs(
+                cluster_name=args.cluster_name,
+                namespace="kube-system",
+                service_account=CNI_SERVICE_ACCOUNT,
+                tags=args.tags,
+                aws_managed_policies=[CNI_POLICY],
+                associate=False,
+            ),
+        )
+        return [
+            aws.eks.AddonPodIdentityAssociationArgs(role_arn=identity.role.arn, service_account=CNI_SERVICE_ACCOUNT)
+        ]
 
 
 class ClusterDns(pulumi.ComponentResource):

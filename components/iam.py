@@ -11,12 +11,13 @@ import pulumi_aws as aws
 
 from components.tagging import resource_tags
 
-# What a worker node's instance role needs: join the cluster, pull images, run the
-# VPC CNI, and be reachable through SSM Session Manager instead of SSH.
+# What a worker node's instance role needs: join the cluster, pull images, and be
+# reachable through SSM Session Manager instead of SSH. The VPC CNI's rights
+# (AmazonEKS_CNI_Policy) belong to the aws-node service account through Pod Identity,
+# not to every process on the node.
 NODE_ROLE_POLICIES = (
     "AmazonEKSWorkerNodePolicy",
     "AmazonEC2ContainerRegistryPullOnly",
-    "AmazonEKS_CNI_Policy",
     "AmazonSSMManagedInstanceCore",
 )
 

@@ -29,6 +29,7 @@ _KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("networking.k8s.io/v1", "NetworkPolicy"): k8s.networking.v1.NetworkPolicy,
     ("networking.k8s.io/v1", "Ingress"): k8s.networking.v1.Ingress,
     ("storage.k8s.io/v1", "StorageClass"): k8s.storage.v1.StorageClass,
+    ("scheduling.k8s.io/v1", "PriorityClass"): k8s.scheduling.v1.PriorityClass,
 }
 # Top-level manifest fields and the SDK's argument names for them.
 _FIELDS = {
@@ -43,6 +44,10 @@ _FIELDS = {
     "volumeBindingMode": "volume_binding_mode",
     "allowVolumeExpansion": "allow_volume_expansion",
     "automountServiceAccountToken": "automount_service_account_token",
+    "value": "value",
+    "globalDefault": "global_default",
+    "preemptionPolicy": "preemption_policy",
+    "description": "description",
 }
 
 

@@ -11,6 +11,7 @@ import pulumi_aws as aws
 from components.iam import policy_document, service_trust_policy
 from components.subnet_plan import plan_subnets
 from components.tagging import resource_tags
+from settings.aws_catalog import eks_unsupported_zone_ids
 from settings.model import NetworkSettings
 
 ELB_ROLE_TAG = "kubernetes.io/role/elb"
@@ -49,11 +50,14 @@ class Network(pulumi.ComponentResource):
             tags=self._tags(f"{name}-vpc"),
             opts=self._child,
         )
+        # By zone ID, not name: names map to IDs differently per account, and EKS refuses
+        # control-plane subnets in some zone IDs.
         zones = aws.get_availability_zones_output(
             state="available",
+            exclude_zone_ids=list(eks_unsupported_zone_ids()),
             filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}],
             opts=pulumi.InvokeOutputOptions(parent=self),
-        ).names
+        ).zone_ids
         plan = plan_subnets(cfg.vpc_cidr, cfg.az_count)
         self.public_subnet_cidrs = [az.public for az in plan]
         public = [self._subnet("public", i, az.public, zones[i], {ELB_ROLE_TAG: "1"}) for i, az in enumerate(plan)]
@@ -85,14 +89,14 @@ class Network(pulumi.ComponentResource):
         return resource_tags(self._args.tags, name, **extra)
 
     def _subnet(
-        self, tier: str, index: int, cidr: str, zone: pulumi.Input[str], role_tags: Mapping[str, str]
+        self, tier: str, index: int, cidr: str, zone_id: pulumi.Input[str], role_tags: Mapping[str, str]
     ) -> aws.ec2.Subnet:
         name = f"{self._args.name}-{tier}-{index}"
         return aws.ec2.Subnet(
             name,
             vpc_id=self.vpc.id,
             cidr_block=cidr,
-            availability_zone=zone,
+            availability_zone_id=zone_id,
             map_public_ip_on_launch=False,
             tags=self._tags(name, tier=tier, **role_tags),
             opts=self._child,

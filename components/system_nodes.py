@@ -37,8 +37,9 @@ def critical_addon_placement() -> dict[str, Any]:
 # Bottlerocket boots from a small OS volume and keeps containers on a second one.
 _ROOT_DEVICES = {"AL2023": ("/dev/xvda",), "Bottlerocket": ("/dev/xvda", "/dev/xvdb")}
 BOTTLEROCKET_OS_VOLUME_GIB = 4
-# Two hops let pods on host networking and agents reach IMDSv2 tokens.
-IMDS_HOP_LIMIT = 2
+# One hop: host-network agents still reach IMDSv2, pods in their own network namespace
+# cannot borrow the node role (they get credentials from Pod Identity). Karpenter's nodes match.
+IMDS_HOP_LIMIT = 1
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,7 @@ class SystemNodeGroupArgs:
     cluster: eks.Cluster
     kubernetes_version: str
     subnet_ids: pulumi.Input[Sequence[str]]
-    # The EKS cluster security group (control plane <-> nodes) and the node security
-    # group Karpenter's nodes join, so system and Karpenter nodes reach each other.
+    # The node security group Karpenter's nodes join too, so all nodes reach each other.
     security_group_ids: Sequence[pulumi.Input[str]]
     settings: SystemNodeSettings
     tags: Mapping[str, str]

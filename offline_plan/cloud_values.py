@@ -6,7 +6,8 @@ import hashlib
 import uuid
 from typing import Any
 
-ACCOUNT_ID = "123456789012"
+# The account when a stack file names none (the settings then refuse the stack anyway).
+DEFAULT_ACCOUNT_ID = "123456789012"
 
 # Resource id prefixes the EC2 API uses, so ids in the plan look like the real ones.
 _ID_PREFIXES = {
@@ -37,14 +38,16 @@ def resource_id(stack: str, typ: str, name: str) -> str:
     return _ID_PREFIXES.get(typ, "") + digest(stack, typ, name)
 
 
-def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, stack: str) -> dict[str, Any]:
+def computed_state(
+    typ: str, name: str, inputs: dict[str, Any], region: str, stack: str, account: str
+) -> dict[str, Any]:
     """What the provider would report after create, for the properties the program reads."""
     rid = resource_id(stack, typ, name)
-    arn_prefix = f"arn:aws:{{service}}:{region}:{ACCOUNT_ID}"
+    arn_prefix = f"arn:aws:{{service}}:{region}:{account}"
     state: dict[str, Any] = {}
     if typ == "aws:iam/role:Role":
         role_name = inputs.get("name") or physical_name(stack, name)
-        state = {"name": role_name, "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{role_name}", "uniqueId": rid.upper()}
+        state = {"name": role_name, "arn": f"arn:aws:iam::{account}:role/{role_name}", "uniqueId": rid.upper()}
     elif typ == "aws:kms/key:Key":
         key_id = str(uuid.UUID(digest(stack, typ, name, length=32)))
         state = {"keyId": key_id, "arn": f"{arn_prefix.format(service='kms')}:key/{key_id}"}
@@ -64,7 +67,7 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
         state = {
             "name": queue,
             "arn": f"{arn_prefix.format(service='sqs')}:{queue}",
-            "url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{queue}",
+            "url": f"https://sqs.{region}.amazonaws.com/{account}/{queue}",
         }
         rid = state["url"]
     elif typ == "aws:s3/bucket:Bucket":
@@ -80,7 +83,7 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
         rid = workspace
     elif typ == "aws:iam/policy:Policy":
         policy = inputs.get("name") or physical_name(stack, name)
-        state = {"name": policy, "arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/{policy}"}
+        state = {"name": policy, "arn": f"arn:aws:iam::{account}:policy/{policy}"}
     elif typ == "aws:cloudwatch/eventRule:EventRule":
         rule = inputs.get("name") or physical_name(stack, name)
         state = {"name": rule, "arn": f"{arn_prefix.format(service='events')}:rule/{rule}"}
@@ -90,20 +93,20 @@ def computed_state(typ: str, name: str, inputs: dict[str, Any], region: str, sta
         state = {"result": (digest(stack, name, length=64) * (length // 64 + 1))[:length]}
     elif typ.startswith("aws:ec2/"):
         kind = typ.split(":")[-1].lower()
-        state = {"arn": f"{arn_prefix.format(service='ec2')}:{kind}/{rid}", "ownerId": ACCOUNT_ID}
+        state = {"arn": f"{arn_prefix.format(service='ec2')}:{kind}/{rid}", "ownerId": account}
     elif typ.startswith("aws:"):
         service, kind = typ.split(":")[1].split("/")[0], typ.split(":")[-1].lower()
         state = {"arn": f"{arn_prefix.format(service=service)}:{kind}/{rid}"}
     return {"id": rid, **state}
 
 
-def eks_cluster_state(cluster_name: str, region: str, stack: str) -> dict[str, Any]:
+def eks_cluster_state(cluster_name: str, region: str, stack: str, account: str) -> dict[str, Any]:
     """The aws:eks/cluster:Cluster that pulumi-eks would create, as its outputs read it."""
     issuer_id = digest(stack, cluster_name, length=32).upper()
     endpoint = f"https://{issuer_id}.gr7.{region}.eks.amazonaws.com"
     return {
         "name": cluster_name,
-        "arn": f"arn:aws:eks:{region}:{ACCOUNT_ID}:cluster/{cluster_name}",
+        "arn": f"arn:aws:eks:{region}:{account}:cluster/{cluster_name}",
         "endpoint": endpoint,
         "certificateAuthority": {"data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t"},
         "identities": [{"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{issuer_id}"}]}],
@@ -112,8 +115,9 @@ def eks_cluster_state(cluster_name: str, region: str, stack: str) -> dict[str, A
     }
 
 
-def kubeconfig(cluster_name: str, endpoint: str, region: str) -> dict[str, Any]:
-    """The exec-based kubeconfig pulumi-eks renders for a cluster."""
+def kubeconfig(cluster_name: str, endpoint: str, region: str, role_arn: str | None) -> dict[str, Any]:
+    """The exec-based kubeconfig pulumi-eks renders for a cluster (assuming `role_arn` if given)."""
+    role = ["--role-arn", role_arn] if role_arn else []
     return {
         "apiVersion": "v1",
         "kind": "Config",
@@ -127,7 +131,7 @@ def kubeconfig(cluster_name: str, endpoint: str, region: str) -> dict[str, Any]:
                     "exec": {
                         "apiVersion": "client.authentication.k8s.io/v1beta1",
                         "command": "aws",
-                        "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region],
+                        "args": ["eks", "get-token", "--cluster-name", cluster_name, "--region", region, *role],
                     }
                 },
             }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import runpy
 import sys
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from pulumi.runtime import settings as runtime_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from offline_plan.cloud_values import DEFAULT_ACCOUNT_ID
 from offline_plan.mocks import PlatformMocks
 from offline_plan.monitor import RecordingMonitor, Registration
 from offline_plan.stack_config import StackConfig, read_stack_config
@@ -52,7 +54,7 @@ def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackCon
     """Evaluate `project_dir/__main__.py` with the stack's config (or the one given)."""
     config = config or read_stack_config(project_dir, stack)
     region = config.values.get("aws:region") or DEFAULT_REGION
-    mocks = PlatformMocks(config.project, config.stack, region)
+    mocks = PlatformMocks(config.project, config.stack, region, _account_id(config))
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
 
@@ -75,6 +77,15 @@ def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackCon
         error = str(run_error)
     outputs = {} if error else _stack_outputs()
     return Evaluation(config=config, registrations=monitor.registrations, outputs=outputs, error=error)
+
+
+def _account_id(config: StackConfig) -> str:
+    """The stack's account, so the plan's ARNs are the ones AWS would report."""
+    try:
+        account = json.loads(config.values.get("eks-platform:account", "{}")).get("id")
+    except (json.JSONDecodeError, AttributeError):
+        account = None
+    return account if isinstance(account, str) else DEFAULT_ACCOUNT_ID
 
 
 @contextmanager

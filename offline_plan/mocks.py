@@ -10,15 +10,26 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from offline_plan.cloud_values import (
-    ACCOUNT_ID,
     computed_state,
     digest,
     eks_cluster_state,
     kubeconfig,
     resource_id,
 )
+from settings.aws_catalog import region_zones
 
-_AZ_LETTERS = "abcdef"
+
+def availability_zones(region: str, query: dict[str, Any]) -> dict[str, Any]:
+    """DescribeAvailabilityZones as one real account sees the region (settings/data), with
+    the exclusions applied the way the provider applies them."""
+    excluded_ids = set(query.get("excludeZoneIds") or [])
+    excluded_names = set(query.get("excludeNames") or [])
+    zones = sorted(
+        (name, zone_id)
+        for name, zone_id in region_zones(region).items()
+        if zone_id not in excluded_ids and name not in excluded_names
+    )
+    return {"names": [name for name, _ in zones], "zoneIds": [zone_id for _, zone_id in zones], "id": region}
 
 
 class UnmockedInvokeError(RuntimeError):
@@ -28,10 +39,11 @@ class UnmockedInvokeError(RuntimeError):
 class PlatformMocks(pulumi.runtime.Mocks):
     """Computed values with the stack's region and a fixed account id."""
 
-    def __init__(self, project: str, stack: str, region: str) -> None:
+    def __init__(self, project: str, stack: str, region: str, account: str) -> None:
         self.project = project
         self.stack = stack
         self.region = region
+        self.account = account
         self.monitor: MockMonitor | None = None
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
@@ -41,7 +53,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return None, self._managed_node_group(args)
         if not args.custom:
             return None, {}
-        state = computed_state(args.typ, args.name, args.inputs, self.region, self.stack)
+        state = computed_state(args.typ, args.name, args.inputs, self.region, self.stack, self.account)
         rid = state.pop("id")
         return rid, {**args.inputs, **state}
 
@@ -50,14 +62,13 @@ class PlatformMocks(pulumi.runtime.Mocks):
 
     def _invoke(self, args: MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":
-            names = [f"{self.region}{letter}" for letter in _AZ_LETTERS]
-            return {"names": names, "zoneIds": [f"use1-az{i + 1}" for i in range(len(names))], "id": self.region}
+            return availability_zones(self.region, args.args)
         if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
             return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/offline-plan",
-                "userId": "AIDAOFFLINEPLAN",
-                "id": ACCOUNT_ID,
+                "accountId": self.account,
+                "arn": f"arn:aws:sts::{self.account}:assumed-role/offline-plan/offline-plan",
+                "userId": "AROAOFFLINEPLAN:offline-plan",
+                "id": self.account,
             }
         if args.token == "aws:index/getPartition:getPartition":
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
@@ -70,10 +81,11 @@ class PlatformMocks(pulumi.runtime.Mocks):
     # monitor knows, so the mock registers the child the real component would own.
     def _eks_cluster(self, args: MockResourceArgs) -> dict[str, Any]:
         cluster_name = args.inputs.get("name") or args.name
-        child = eks_cluster_state(cluster_name, self.region, self.stack)
+        child = eks_cluster_state(cluster_name, self.region, self.stack, self.account)
         reference = self._register_child(args, "aws:eks/cluster:Cluster", f"{args.name}-eksCluster", child)
         issuer = child["identities"][0]["oidcs"][0]["issuer"]
-        config = kubeconfig(cluster_name, child["endpoint"], self.region)
+        role_arn = (args.inputs.get("providerCredentialOpts") or {}).get("roleArn")
+        config = kubeconfig(cluster_name, child["endpoint"], self.region, role_arn)
         return {
             **args.inputs,
             "eksCluster": reference,
@@ -81,7 +93,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             "kubeconfigJson": json.dumps(config),
             "oidcProviderUrl": issuer.removeprefix("https://"),
             "oidcIssuer": issuer.removeprefix("https://"),
-            "oidcProviderArn": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{issuer.removeprefix('https://')}",
+            "oidcProviderArn": f"arn:aws:iam::{self.account}:oidc-provider/{issuer.removeprefix('https://')}",
             "clusterSecurityGroupId": child["vpcConfig"]["clusterSecurityGroupId"],
             "nodeSecurityGroupId": "sg-" + digest(self.stack, cluster_name, "node-sg"),
         }
@@ -90,7 +102,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
         group_name = f"{args.name}-{digest(self.stack, args.name, length=7)}"
         child = {
             "nodeGroupName": group_name,
-            "arn": f"arn:aws:eks:{self.region}:{ACCOUNT_ID}:nodegroup/{group_name}",
+            "arn": f"arn:aws:eks:{self.region}:{self.account}:nodegroup/{group_name}",
             "status": "ACTIVE",
             **{key: value for key, value in args.inputs.items() if key != "cluster"},
         }

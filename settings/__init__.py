@@ -7,7 +7,7 @@ import pulumi
 from settings.errors import SettingsError
 from settings.model import Settings
 from settings.parse import parse_settings
-from settings.source import runtime_config_values, stack_file_peer
+from settings.source import runtime_config_values, stack_files
 
 __all__ = ["Settings", "SettingsError", "load_settings", "parse_settings"]
 
@@ -18,5 +18,5 @@ def load_settings() -> Settings:
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
         config=runtime_config_values(),
-        peer_lookup=stack_file_peer,
+        stacks=stack_files,
     )

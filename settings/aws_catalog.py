@@ -1,11 +1,18 @@
-"""What AWS offers, read from botocore's bundled service data (no network)."""
+"""What AWS offers: regions from botocore's bundled data, zones and instance facts from the
+files settings/generate_catalog.py writes from EC2's published answers. No network."""
 
 from __future__ import annotations
 
+import json
 import re
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
 
 import botocore.session
+
+DATA_DIR = Path(__file__).parent / "data"
 
 # CloudWatch Logs accepts only these retention periods (PutRetentionPolicy).
 LOG_RETENTION_DAYS = (
@@ -17,13 +24,29 @@ LOG_RETENTION_DAYS = (
 # roles, talk to EC2 and ship logs without a NAT hop.
 INTERFACE_ENDPOINT_SERVICES = ("ecr.api", "ecr.dkr", "sts", "ec2", "logs")
 
-_GRAVITON_FAMILY = re.compile(r"^(a1|[a-z]+\d+g[a-z]*)$")
 _CATEGORY = re.compile(r"^([a-z]+)\d")
+
+
+@dataclass(frozen=True)
+class InstanceType:
+    """DescribeInstanceTypes facts the capacity check and the AMI choice need."""
+
+    name: str
+    vcpus: int
+    memory_mib: int
+    architectures: tuple[str, ...]
+    max_enis: int
+    ipv4_per_eni: int
 
 
 @lru_cache(maxsize=1)
 def _session() -> botocore.session.Session:
     return botocore.session.get_session()
+
+
+@cache
+def _data(name: str) -> dict[str, Any]:
+    return dict(json.loads((DATA_DIR / name).read_text()))
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +67,38 @@ def instance_categories() -> tuple[str, ...]:
     return tuple(sorted({match.group(1) for family in families if (match := _CATEGORY.match(family))}))
 
 
-def instance_architecture(instance_type: str) -> str:
-    """arm64 for Graviton families (m7g, c6gn, t4g, a1), x86_64 otherwise."""
-    family = instance_type.split(".", 1)[0]
-    return "arm64" if _GRAVITON_FAMILY.match(family) else "x86_64"
+def instance_type(name: str) -> InstanceType | None:
+    facts = _data("instance_types.json")["types"].get(name)
+    if facts is None:
+        return None
+    return InstanceType(
+        name=name,
+        vcpus=facts["vcpus"],
+        memory_mib=facts["memoryMiB"],
+        architectures=tuple(facts["architectures"]),
+        max_enis=facts["maxEnis"],
+        ipv4_per_eni=facts["ipv4PerEni"],
+    )
+
+
+def instance_architecture(name: str) -> str:
+    """arm64 or x86_64, as DescribeInstanceTypes reports it (x86_64 when it lists i386 too)."""
+    facts = instance_type(name)
+    if facts is None:
+        raise KeyError(name)
+    return "arm64" if "arm64" in facts.architectures else "x86_64"
+
+
+def region_zones(region: str) -> dict[str, str]:
+    """Availability Zone name -> zone ID, as one account sees the region."""
+    return dict(_data("availability_zones.json")["regions"].get(region, {}))
+
+
+def eks_unsupported_zone_ids() -> tuple[str, ...]:
+    return tuple(_data("availability_zones.json")["eksUnsupportedZoneIds"]["zoneIds"])
+
+
+def eks_zone_ids(region: str) -> tuple[str, ...]:
+    """Zone IDs in the region where EKS accepts control-plane subnets, in ID order."""
+    excluded = set(eks_unsupported_zone_ids())
+    return tuple(sorted(zone for zone in region_zones(region).values() if zone not in excluded))

@@ -31,7 +31,7 @@ CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$|^@(yearly|annually|mon
 def parse_karpenter(root: ConfigReader, role: str) -> KarpenterSettings:
     section = root.section(
         "karpenter",
-        ("identity", "createSpotServiceLinkedRole", "amiFamily", "nodeVolumeGiB", "disruption", "nodePools"),
+        ("identity", "amiFamily", "nodeVolumeGiB", "disruption", "nodePools", "statefulNodePool"),
     )
     budgets = _budgets(section)
     allowed = "an object of one or more NodePools keyed by name"
@@ -42,11 +42,20 @@ def parse_karpenter(root: ConfigReader, role: str) -> KarpenterSettings:
     pools = tuple(_node_pool(pools_reader, name, role, budgets) for name in sorted(raw_pools))
     return KarpenterSettings(
         identity=section.choice("identity", ("podIdentity", "irsa")),  # type: ignore[arg-type]
-        create_spot_service_linked_role=section.boolean("createSpotServiceLinkedRole"),
         ami_family=section.choice("amiFamily", versions.KARPENTER_AMI_ALIASES),  # type: ignore[arg-type]
         node_volume_gib=section.integer("nodeVolumeGiB", 20, 2000),
         node_pools=pools,
+        stateful_node_pool=_stateful_pool(section, pools),
     )
+
+
+def _stateful_pool(section: ConfigReader, pools: tuple[NodePoolSettings, ...]) -> NodePoolSettings | None:
+    """A pool of on-demand capacity for pods that hold state; without one they still avoid Spot."""
+    if not section.has("statefulNodePool"):
+        return None
+    on_demand = [pool.name for pool in pools if "on-demand" in pool.capacity_types]
+    name = section.choice("statefulNodePool", on_demand)
+    return next(pool for pool in pools if pool.name == name)
 
 
 def _budgets(section: ConfigReader) -> tuple[DisruptionBudget, ...]:

@@ -30,11 +30,22 @@ class EndpointAccess:
 
 
 @dataclass(frozen=True)
+class AccountSettings:
+    """The AWS account the stack deploys into, and which account-wide resources it owns."""
+
+    id: str
+    owns_spot_service_linked_role: bool
+
+
+@dataclass(frozen=True)
 class ClusterSettings:
     name: str
     kubernetes_version: str
     endpoint: EndpointAccess
     admin_principals: tuple[str, ...]
+    # The role every `pulumi up` assumes. EKS gives the cluster's creator an admin access
+    # entry outside Pulumi state (pulumi-eks always bootstraps it), so it is never declared.
+    deployer_principal: str
     log_retention_days: int
 
 
@@ -99,10 +110,15 @@ class NodePoolSettings:
 @dataclass(frozen=True)
 class KarpenterSettings:
     identity: ControllerIdentity
-    create_spot_service_linked_role: bool
     ami_family: AmiFamily
     node_volume_gib: int
     node_pools: tuple[NodePoolSettings, ...]
+    # The on-demand NodePool stateful pods (database members, Prometheus) are pinned to.
+    stateful_node_pool: NodePoolSettings | None
+
+    @property
+    def uses_spot(self) -> bool:
+        return any("spot" in pool.capacity_types for pool in self.node_pools)
 
 
 @dataclass(frozen=True)
@@ -147,6 +163,8 @@ class ObservabilitySettings:
     grafana_internal_ingress: bool
     managed_prometheus: bool
     alert_emails: tuple[str, ...]
+    # A dead man's switch URL Alertmanager's always-firing Watchdog alert is sent to.
+    heartbeat_url: str | None
 
 
 @dataclass(frozen=True)
@@ -155,6 +173,7 @@ class Settings:
     stack: str
     environment: str
     region: str
+    account: AccountSettings
     network: NetworkSettings
     cluster: ClusterSettings
     system_nodes: SystemNodeSettings
@@ -165,3 +184,7 @@ class Settings:
     observability: ObservabilitySettings
     protect_stateful_resources: bool
     tags: Mapping[str, str]
+
+    @property
+    def uses_spot(self) -> bool:
+        return self.system_nodes.capacity_type == "SPOT" or self.karpenter.uses_spot

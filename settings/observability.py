@@ -9,6 +9,7 @@ from settings.reader import ConfigReader
 
 _RETENTION = re.compile(r"^[1-9]\d*[dhw]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+(:\d+)?(/\S*)?$")
 
 
 def parse_observability(root: ConfigReader) -> ObservabilitySettings:
@@ -31,4 +32,16 @@ def parse_observability(root: ConfigReader) -> ObservabilitySettings:
         grafana_internal_ingress=section.boolean("grafanaInternalIngress"),
         managed_prometheus=section.boolean("managedPrometheus"),
         alert_emails=emails,
+        heartbeat_url=_heartbeat_url(root),
     )
+
+
+def _heartbeat_url(root: ConfigReader) -> str | None:
+    """Optional; best set with `pulumi config set --secret`, since the URL is a credential."""
+    if not root.has("alertHeartbeatUrl"):
+        return None
+    allowed = "an https:// URL of a dead man's switch (heartbeat) service"
+    url = root.string("alertHeartbeatUrl", allowed)
+    if not _HTTPS_URL.match(url):
+        raise root.fail("alertHeartbeatUrl", "[secret]", allowed)
+    return url

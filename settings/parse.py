@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import versions
+from settings.account import check_spot_role_ownership, parse_account
 from settings.aws_catalog import (
     INTERFACE_ENDPOINT_SERVICES,
     LOG_RETENTION_DAYS,
-    ec2_instance_types,
     eks_regions,
+    eks_unsupported_zone_ids,
+    eks_zone_ids,
     instance_architecture,
+    instance_type,
 )
+from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
 from settings.model import (
     ClusterSettings,
@@ -27,14 +30,13 @@ from settings.model import (
     SystemNodeSettings,
 )
 from settings.observability import parse_observability
+from settings.project import NAMESPACE, REGION_KEY, ProjectStacks
 from settings.reader import ConfigReader
 from settings.workloads import parse_dns, parse_workloads
 
-NAMESPACE = "eks-platform"
-REGION_KEY = "aws:region"
 TOP_LEVEL_KEYS = (
-    "environment", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
-    "observability", "protectStatefulResources", "tags",
+    "environment", "account", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
+    "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags",
 )  # fmt: skip
 MANAGED_TAG_KEYS = ("environment", "stack", "project", "managed-by")
 VPC_PREFIX_RANGE = (16, 20)
@@ -42,6 +44,7 @@ AZ_COUNT_RANGE = (2, 6)
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
 _IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
+_IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 _AMI_TYPES = {
     ("AL2023", "x86_64"): "AL2023_x86_64_STANDARD",
     ("AL2023", "arm64"): "AL2023_ARM_64_STANDARD",
@@ -50,18 +53,7 @@ _AMI_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class PeerStack:
-    """What this stack needs to know about its DR peer, read from the peer's stack file."""
-
-    region: str | None
-    vpc_cidr: str | None
-
-
-PeerLookup = Callable[[str], "PeerStack | None"]
-
-
-def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_lookup: PeerLookup) -> Settings:
+def parse_settings(project: str, stack: str, config: Mapping[str, Any], stacks: ProjectStacks) -> Settings:
     """Validate the stack's config (keys `aws:region` and `eks-platform:*`)."""
     region = _region(stack, config)
     ours = {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{NAMESPACE}:")}
@@ -72,16 +64,18 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_loo
     if not _ENVIRONMENT_NAME.match(environment):
         raise root.fail("environment", environment, "a lowercase name of 2-16 letters, digits or dashes")
 
-    network = _network(root)
+    account = parse_account(root)
+    network = _network(root, region)
     cluster_name = f"{project}-{stack}"
-    cluster = _cluster(root, cluster_name)
-    dr = _dr(root, region, network.vpc_cidr, peer_lookup)
+    cluster = _cluster(root, cluster_name, account.id)
+    dr = _dr(root, region, network.vpc_cidr, stacks)
     system_nodes = _system_nodes(root, cluster.kubernetes_version, dr.role)
-    return Settings(
+    settings = Settings(
         project=project,
         stack=stack,
         environment=environment,
         region=region,
+        account=account,
         network=network,
         cluster=cluster,
         system_nodes=system_nodes,
@@ -93,6 +87,8 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], peer_loo
         protect_stateful_resources=root.boolean("protectStatefulResources"),
         tags=_tags(root, project, stack, environment),
     )
+    check_spot_role_ownership(root, account, settings.uses_spot, stacks)
+    return settings
 
 
 def _region(stack: str, config: Mapping[str, Any]) -> str:
@@ -104,7 +100,7 @@ def _region(stack: str, config: Mapping[str, Any]) -> str:
     return str(region)
 
 
-def _network(root: ConfigReader) -> NetworkSettings:
+def _network(root: ConfigReader, region: str) -> NetworkSettings:
     net = root.section(
         "network",
         ("vpcCidr", "azCount", "natGateways", "interfaceEndpoints", "flowLogRetentionDays"),
@@ -115,7 +111,7 @@ def _network(root: ConfigReader) -> NetworkSettings:
             raise net.fail("interfaceEndpoints", service, f"each of {list(INTERFACE_ENDPOINT_SERVICES)} at most once")
     return NetworkSettings(
         vpc_cidr=_vpc_cidr(net),
-        az_count=net.integer("azCount", *AZ_COUNT_RANGE),
+        az_count=_az_count(net, region),
         nat_gateways=net.choice("natGateways", ("single", "perAz")),  # type: ignore[arg-type]
         interface_endpoints=endpoints,
         flow_log_retention_days=_retention(net, "flowLogRetentionDays"),
@@ -135,6 +131,21 @@ def _vpc_cidr(net: ConfigReader) -> str:
     return str(cidr)
 
 
+def _az_count(net: ConfigReader, region: str) -> int:
+    """No more zones than the region has where EKS accepts control-plane subnets."""
+    zones = eks_zone_ids(region)
+    low, high = AZ_COUNT_RANGE[0], min(AZ_COUNT_RANGE[1], len(zones))
+    try:
+        return net.integer("azCount", low, high)
+    except SettingsError:
+        raise net.fail(
+            "azCount",
+            net.data.get("azCount"),
+            f"a whole number from {low} to {high}: {region} has {len(zones)} zones where EKS accepts "
+            f"control-plane subnets {list(zones)} (it refuses {list(eks_unsupported_zone_ids())})",
+        ) from None
+
+
 def _retention(reader: ConfigReader, name: str) -> int:
     allowed = f"a CloudWatch Logs retention in days, one of {list(LOG_RETENTION_DAYS)}"
     days = reader.integer(name, 1, max(LOG_RETENTION_DAYS))
@@ -143,20 +154,44 @@ def _retention(reader: ConfigReader, name: str) -> int:
     return days
 
 
-def _cluster(root: ConfigReader, name: str) -> ClusterSettings:
+def _cluster(root: ConfigReader, name: str, account_id: str) -> ClusterSettings:
     cluster = root.section(
         "cluster",
         ("kubernetesVersion", "endpointPrivateAccess", "endpointPublicAccess",
-         "publicAccessCidrs", "adminPrincipals", "logRetentionDays"),
+         "publicAccessCidrs", "adminPrincipals", "deployerPrincipal", "logRetentionDays"),
     )  # fmt: skip
     version = cluster.choice("kubernetesVersion", versions.SUPPORTED_KUBERNETES_VERSIONS)
+    admins = _admin_principals(cluster)
     return ClusterSettings(
         name=name,
         kubernetes_version=version,
         endpoint=_endpoint_access(cluster),
-        admin_principals=_admin_principals(cluster),
+        admin_principals=admins,
+        deployer_principal=_deployer_principal(cluster, account_id, admins),
         log_retention_days=_retention(cluster, "logRetentionDays"),
     )
+
+
+def _deployer_principal(cluster: ConfigReader, account_id: str, admins: tuple[str, ...]) -> str:
+    """The role `pulumi up` assumes: it creates the cluster, so EKS makes it admin by itself.
+
+    Declaring an access entry for it too fails with 409 ResourceInUseException.
+    """
+    allowed = (
+        f"an IAM role ARN in account {account_id} (arn:aws:iam::{account_id}:role/<name>) that `pulumi up` assumes"
+    )
+    arn = cluster.string("deployerPrincipal", allowed)
+    match = _IAM_ROLE_ARN.match(arn)
+    if not match or match.group(1) != account_id:
+        raise cluster.fail("deployerPrincipal", arn, allowed)
+    if arn in admins:
+        raise cluster.fail(
+            "adminPrincipals",
+            arn,
+            "principals other than deployerPrincipal: EKS already gives the cluster's creator an admin access "
+            "entry, and declaring it again fails with ResourceInUseException",
+        )
+    return arn
 
 
 def _endpoint_access(cluster: ConfigReader) -> EndpointAccess:
@@ -219,14 +254,16 @@ def _system_nodes(root: ConfigReader, kubernetes_version: str, role: str) -> Sys
 
 
 def _instance_types(nodes: ConfigReader) -> tuple[str, ...]:
-    allowed = "a non-empty list of EC2 instance types known to botocore, all of one CPU architecture"
+    allowed = (
+        "a non-empty list of EC2 instance types in settings/data/instance_types.json (DescribeInstanceTypes), "
+        "all of one CPU architecture"
+    )
     instance_types = nodes.strings("instanceTypes", allowed)
     if not instance_types:
         raise nodes.fail("instanceTypes", [], allowed)
-    known = ec2_instance_types()
-    for instance_type in instance_types:
-        if instance_type not in known:
-            raise nodes.fail("instanceTypes", instance_type, allowed)
+    for name in instance_types:
+        if instance_type(name) is None:
+            raise nodes.fail("instanceTypes", name, allowed)
     if len({instance_architecture(t) for t in instance_types}) > 1:
         raise nodes.fail("instanceTypes", list(instance_types), allowed)
     return instance_types
@@ -246,7 +283,7 @@ def _scaling(nodes: ConfigReader, name: str) -> NodeScaling:
     return NodeScaling(min_size=min_size, desired_size=desired, max_size=max_size)
 
 
-def _dr(root: ConfigReader, region: str, vpc_cidr: str, peer_lookup: PeerLookup) -> DrSettings:
+def _dr(root: ConfigReader, region: str, vpc_cidr: str, stacks: ProjectStacks) -> DrSettings:
     dr = root.section("dr", ("role", "peerStack"))
     role = dr.choice("role", ("active", "standby"))
     if not dr.has("peerStack"):
@@ -254,7 +291,7 @@ def _dr(root: ConfigReader, region: str, vpc_cidr: str, peer_lookup: PeerLookup)
             raise dr.fail("peerStack", "<missing>", "the name of the active stack this standby replaces")
         return DrSettings(role=role, peer_stack=None, peer_vpc_cidr=None)  # type: ignore[arg-type]
     peer_name = dr.string("peerStack", "the name of another stack of this project")
-    peer = peer_lookup(peer_name)
+    peer = stacks().get(peer_name)
     if peer is None or peer_name == root.stack:
         raise dr.fail("peerStack", peer_name, "another stack of this project with a Pulumi.<stack>.yaml file")
     if peer.region == region:

@@ -1,4 +1,4 @@
-"""Where settings come from: the Pulumi runtime's config and the peer's stack file."""
+"""Where settings come from: the Pulumi runtime's config and the project's stack files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
-from settings.parse import NAMESPACE, REGION_KEY, PeerStack
+from settings.errors import SettingsError
+from settings.project import NAMESPACE, REGION_KEY, StackFacts, stack_facts
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,11 +37,23 @@ def decode_config_value(value: Any) -> Any:
     return value
 
 
-def stack_file_peer(stack: str, project_dir: Path = PROJECT_DIR) -> PeerStack | None:
-    """Region and VPC CIDR of another stack, read from its Pulumi.<stack>.yaml."""
-    path = project_dir / f"Pulumi.{stack}.yaml"
-    if not path.is_file():
-        return None
-    config = (yaml.safe_load(path.read_text()) or {}).get("config", {})
-    network = config.get(f"{NAMESPACE}:network") or {}
-    return PeerStack(region=config.get(REGION_KEY), vpc_cidr=network.get("vpcCidr"))
+def stack_files(project_dir: Path = PROJECT_DIR) -> dict[str, StackFacts]:
+    """Facts of every stack with a Pulumi.<stack>.yaml in the project."""
+    facts = {}
+    for path in sorted(project_dir.glob("Pulumi.*.yaml")):
+        name = path.name[len("Pulumi.") : -len(".yaml")]
+        facts[name] = stack_facts(name, _config_of(path, name))
+    return facts
+
+
+def _config_of(path: Path, stack: str) -> dict[str, Any]:
+    try:
+        document = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "somewhere"
+        raise SettingsError(
+            stack, path.name, f"YAML that does not parse ({where})", "a valid YAML stack file"
+        ) from None
+    config = document.get("config") if isinstance(document, dict) else None
+    return config if isinstance(config, dict) else {}

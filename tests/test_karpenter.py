@@ -160,7 +160,7 @@ def test_pass_role_describe_cluster_and_queue_access_name_this_stacks_resources(
 # --- Nodes ------------------------------------------------------------------------------
 
 
-def test_node_role_has_worker_ecr_pull_cni_and_ssm_and_an_ec2_linux_access_entry(any_stack):
+def test_node_role_has_worker_ecr_pull_and_ssm_and_an_ec2_linux_access_entry(any_stack):
     role = node_role(any_stack)
     assert json.loads(role["inputs"]["assumeRolePolicy"])["Statement"][0]["Principal"] == {
         "Service": "ec2.amazonaws.com"
@@ -173,7 +173,6 @@ def test_node_role_has_worker_ecr_pull_cni_and_ssm_and_an_ec2_linux_access_entry
     assert attached == {
         "AmazonEKSWorkerNodePolicy",
         "AmazonEC2ContainerRegistryPullOnly",
-        "AmazonEKS_CNI_Policy",
         "AmazonSSMManagedInstanceCore",
     }
     entry = any_stack.one("aws:eks/accessEntry:AccessEntry")
@@ -201,10 +200,9 @@ def test_discovery_tag_on_private_subnets_and_exactly_one_security_group(any_sta
     assert other_groups == []
 
 
-def test_system_nodes_join_the_node_security_group_karpenter_nodes_use(any_stack):
+def test_system_nodes_join_only_the_node_security_group_karpenter_nodes_use(any_stack):
     template = any_stack.one("aws:ec2/launchTemplate:LaunchTemplate")
-    assert any_stack.outputs["nodeSecurityGroupId"] in template["inputs"]["vpcSecurityGroupIds"]
-    assert len(template["inputs"]["vpcSecurityGroupIds"]) == 2
+    assert template["inputs"]["vpcSecurityGroupIds"] == [any_stack.outputs["nodeSecurityGroupId"]]
 
 
 # --- Interruption ----------------------------------------------------------------------
@@ -248,13 +246,6 @@ def test_five_event_rules_with_the_official_patterns_each_targeting_the_queue(an
     for target in targets:
         assert target["inputs"]["arn"].endswith(queue["inputs"]["name"])
         assert ref(queue) in target["dependencies"]
-
-
-def test_spot_service_linked_role_only_when_settings_ask(dev):
-    assert dev.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole") == []
-    with_role = plan_with("dev", lambda c: c["eks-platform:karpenter"].update(createSpotServiceLinkedRole=True))
-    (role,) = with_role.of_type("aws:iam/serviceLinkedRole:ServiceLinkedRole")
-    assert role["inputs"]["awsServiceName"] == "spot.amazonaws.com"
 
 
 # --- Charts -----------------------------------------------------------------------------
@@ -418,9 +409,9 @@ def test_every_node_class_and_pool_satisfies_the_v1_api(any_stack):
 
 def pool_settings(stack: str):
     from settings import parse_settings
-    from settings.source import stack_file_peer
+    from settings.source import stack_files
 
-    return parse_settings("eks-platform", stack, stack_config(stack), stack_file_peer).karpenter
+    return parse_settings("eks-platform", stack, stack_config(stack), stack_files).karpenter
 
 
 @pytest.mark.parametrize(

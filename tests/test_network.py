@@ -29,18 +29,6 @@ def test_every_network_resource_is_a_child_of_the_network_component(any_stack):
             assert resource["parent"] == ref(network), resource["name"]
 
 
-def test_one_public_and_one_private_subnet_per_az_in_distinct_zones(any_stack):
-    az_count = network_config(any_stack.stack)["azCount"]
-    subnets = any_stack.of_type("aws:ec2/subnet:Subnet")
-    for tier in ("public", "private"):
-        tiered = [s for s in subnets if tag_values(s)["tier"] == tier]
-        zones = {s["inputs"]["availabilityZone"] for s in tiered}
-        assert len(tiered) == az_count
-        assert len(zones) == az_count
-        region = any_stack.outputs["region"]
-        assert all(zone.startswith(region) for zone in zones)
-
-
 def test_subnets_sit_inside_the_vpc_and_are_not_public_by_default(any_stack):
     vpc = ipaddress.IPv4Network(any_stack.one("aws:ec2/vpc:Vpc")["inputs"]["cidrBlock"])
     for subnet in any_stack.of_type("aws:ec2/subnet:Subnet"):

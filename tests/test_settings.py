@@ -6,12 +6,12 @@ import pytest
 
 import versions
 from settings import parse_settings
-from settings.source import stack_file_peer
+from settings.source import stack_files
 from tests.stack_files import stack_config
 
 
 def settings_of(stack: str):
-    return parse_settings("eks-platform", stack, stack_config(stack), stack_file_peer)
+    return parse_settings("eks-platform", stack, stack_config(stack), stack_files)
 
 
 def test_dev_is_cheap_single_nat_small_spot_nodes_short_retention():
@@ -58,7 +58,7 @@ def test_standby_takes_standby_scaling_and_active_takes_production_scaling():
         nodes["standbyScaling"]["maxSize"],
     )
     config["eks-platform:dr"]["role"] = "active"
-    promoted = parse_settings("eks-platform", "prod-dr", config, stack_file_peer).system_nodes.scaling
+    promoted = parse_settings("eks-platform", "prod-dr", config, stack_files).system_nodes.scaling
     assert promoted.desired_size == nodes["scaling"]["desiredSize"]
     assert promoted.desired_size > standby.desired_size
 
@@ -86,7 +86,7 @@ def test_tags_carry_environment_stack_project_managed_by_and_the_stacks_own(stac
 def test_ami_type_follows_family_and_instance_architecture(family, instance_types, ami_type):
     config = stack_config("dev")
     config["eks-platform:systemNodes"].update(amiFamily=family, instanceTypes=instance_types)
-    nodes = parse_settings("eks-platform", "dev", config, stack_file_peer).system_nodes
+    nodes = parse_settings("eks-platform", "dev", config, stack_files).system_nodes
     assert nodes.ami_type == ami_type
     version = config["eks-platform:cluster"]["kubernetesVersion"]
     assert nodes.ami_release_version == versions.NODE_AMI_RELEASE_VERSIONS[family][version]

@@ -15,7 +15,7 @@ import yaml
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.stack_config import read_stack_config
 from settings import SettingsError, parse_settings
-from settings.source import stack_file_peer
+from settings.source import stack_files
 from tests.stack_files import stack_config
 
 Config = dict[str, Any]
@@ -118,7 +118,7 @@ def test_bad_config_names_stack_key_value_and_allowed(case):
     config = stack_config(stack)
     mutate(config)
     with pytest.raises(SettingsError) as raised:
-        parse_settings("eks-platform", stack, config, stack_file_peer)
+        parse_settings("eks-platform", stack, config, stack_files)
     error = raised.value
     assert (error.stack, error.key, error.value) == (stack, key, value)
     message = str(error)

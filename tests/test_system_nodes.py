@@ -67,7 +67,7 @@ def test_scaling_from_settings_and_standby_uses_its_standby_floor(prod, prod_dr)
     assert prod_dr.one(MNG)["inputs"]["scalingConfig"] == nodes_config("prod-dr")["standbyScaling"]
 
 
-def test_node_role_trusts_ec2_with_worker_ecr_pull_cni_and_ssm_policies(any_stack):
+def test_node_role_trusts_ec2_with_worker_ecr_pull_and_ssm_policies(any_stack):
     component = any_stack.one("eks-platform:components:SystemNodeGroup")
     (role,) = any_stack.children(component, "aws:iam/role:Role")
     trust = json.loads(role["inputs"]["assumeRolePolicy"])
@@ -79,7 +79,6 @@ def test_node_role_trusts_ec2_with_worker_ecr_pull_cni_and_ssm_policies(any_stac
     assert attached == {
         "AmazonEKSWorkerNodePolicy",
         "AmazonEC2ContainerRegistryPullOnly",
-        "AmazonEKS_CNI_Policy",
         "AmazonSSMManagedInstanceCore",
     }
     assert ref(role) in any_stack.one(MNG)["dependencies"]

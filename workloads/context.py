@@ -30,6 +30,8 @@ class WorkloadContext:
     # metrics-server, which HorizontalPodAutoscalers read.
     metrics: Sequence[pulumi.Resource]
     dns_domain: str | None
+    # nodeSelector/tolerations that keep pods with state on on-demand capacity.
+    stateful_placement: dict[str, Any]
 
     def declare_all(
         self,

@@ -9,6 +9,7 @@ import pulumi_random as random
 
 import versions
 from addons.ebs_csi import STORAGE_CLASS
+from addons.karpenter.placement import DO_NOT_DISRUPT
 from settings.model import MongoSettings
 from workloads.context import WorkloadContext
 from workloads.hardening import container_security_context, labels, pod_security_context, scratch_volume, selector
@@ -34,8 +35,11 @@ def member_host(index: int) -> str:
     return f"{APP}-{index}.{APP}.{NAMESPACE}.svc.cluster.local:{PORT}"
 
 
+PRIORITY_CLASS = "eks-platform-stateful"
+
+
 def mongodb_manifests(
-    mongo: MongoSettings, password: pulumi.Input[str], keyfile: pulumi.Input[str]
+    mongo: MongoSettings, password: pulumi.Input[str], keyfile: pulumi.Input[str], placement: dict[str, Any]
 ) -> list[dict[str, Any]]:
     quota = Quota(
         cpu=str(mongo.replicas * CPU_LIMIT + 1),
@@ -48,10 +52,24 @@ def mongodb_manifests(
         *namespace_manifests(NAMESPACE, quota),
         _credentials(password, keyfile),
         _headless_service(),
-        _stateful_set(mongo),
-        disruption_budget(NAMESPACE, APP),
+        _stateful_set(mongo, placement),
+        # Members only: the replica-set-init Job's pods carry the app label too.
+        disruption_budget(NAMESPACE, APP, component="database"),
         _network_policy(),
     ]
+
+
+def priority_class() -> dict[str, Any]:
+    """Members are scheduled ahead of stateless pods and may preempt them, never the reverse."""
+    return {
+        "apiVersion": "scheduling.k8s.io/v1",
+        "kind": "PriorityClass",
+        "metadata": {"name": PRIORITY_CLASS, "labels": labels(APP)},
+        "value": 100000,
+        "globalDefault": False,
+        "preemptionPolicy": "PreemptLowerPriority",
+        "description": "Database members of the sample workloads: on-demand, not disrupted voluntarily.",
+    }
 
 
 def _metadata(name: str = APP, component: str | None = None) -> dict[str, Any]:
@@ -88,7 +106,7 @@ def _secret_volume(name: str, keys: list[str]) -> dict[str, Any]:
     return {"name": name, "secret": {"secretName": CREDENTIALS, "items": items, "defaultMode": 0o440}}
 
 
-def _stateful_set(mongo: MongoSettings) -> dict[str, Any]:
+def _stateful_set(mongo: MongoSettings, placement: dict[str, Any]) -> dict[str, Any]:
     ping = {"exec": {"command": ["mongosh", "--quiet", "--eval", "db.adminCommand('ping').ok"]}}
     mongod = {
         "name": "mongod",
@@ -132,6 +150,8 @@ def _stateful_set(mongo: MongoSettings) -> dict[str, Any]:
         "automountServiceAccountToken": False,
         "securityContext": pod_security_context(),
         "terminationGracePeriodSeconds": 60,
+        "priorityClassName": PRIORITY_CLASS,
+        **placement,
         "initContainers": [keyfile_init],
         "containers": [mongod],
         "volumes": [
@@ -160,7 +180,10 @@ def _stateful_set(mongo: MongoSettings) -> dict[str, Any]:
             "replicas": mongo.replicas,
             "selector": {"matchLabels": selector(APP)},
             "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Retain", "whenScaled": "Retain"},
-            "template": {"metadata": {"labels": labels(APP, "database")}, "spec": pod_spec},
+            "template": {
+                "metadata": {"labels": labels(APP, "database"), "annotations": dict(DO_NOT_DISRUPT)},
+                "spec": pod_spec,
+            },
             "volumeClaimTemplates": [
                 {
                     "metadata": {"name": "data", "labels": labels(APP)},
@@ -248,10 +271,12 @@ class MongoDb(pulumi.ComponentResource):
         # Generated, stored only in Pulumi state as secrets, never written in the repository.
         password = random.RandomPassword(f"{name}-root-password", length=32, special=False, opts=child)
         keyfile = random.RandomPassword(f"{name}-keyfile", length=756, special=False, opts=child)
+        # Pods naming a PriorityClass that does not exist yet are refused at admission.
+        priority = context.declare_all(self, [priority_class()])["PriorityClass"]
         objects = context.declare_all(
             self,
-            mongodb_manifests(mongo, password.result, keyfile.result),
-            after=[*context.capacity, *context.storage],
+            mongodb_manifests(mongo, password.result, keyfile.result, context.stateful_placement),
+            after=[*context.capacity, *context.storage, priority],
         )
         # The init job talks to the members, so it runs once the StatefulSet is ready.
         context.declare_all(self, [_replica_set_init(mongo.replicas)], after=[objects["StatefulSet"]])

@@ -71,10 +71,6 @@ class Karpenter(pulumi.ComponentResource):
         )
         interruption = interruption_queue(self, args.cluster_name, args.tags)
         identity = self._controller_identity(node_role, interruption.queue)
-        if args.settings.create_spot_service_linked_role:
-            aws.iam.ServiceLinkedRole(
-                "spot", aws_service_name="spot.amazonaws.com", opts=pulumi.ResourceOptions(parent=self)
-            )
 
         on_cluster = pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider)
         crds = helm_release("karpenter-crd", CONTROLLER_NAMESPACE, {}, on_cluster)

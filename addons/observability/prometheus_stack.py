@@ -16,6 +16,7 @@ import pulumi_random as random
 from addons.context import ClusterContext
 from addons.ebs_csi import STORAGE_CLASS
 from addons.helm import helm_release
+from addons.observability import alert_routing
 from addons.observability.monitors import platform_monitors, platform_rules
 from components.kubernetes_objects import declare, resources
 from components.system_nodes import critical_addon_placement
@@ -39,6 +40,11 @@ class PrometheusStackArgs:
     # The gp3 StorageClass and EBS CSI driver (volumes), and Karpenter's NodePools (capacity).
     storage: Sequence[pulumi.Resource]
     capacity: Sequence[pulumi.Resource]
+    # The encrypted SNS topic critical alerts go to, and its KMS key.
+    alert_topic_arn: pulumi.Input[str]
+    alerts_key_arn: pulumi.Input[str]
+    # nodeSelector/tolerations of pods with volumes (Prometheus, Alertmanager).
+    stateful_placement: dict[str, Any]
 
 
 def _volume(size_gib: int) -> dict[str, Any]:
@@ -50,9 +56,8 @@ def _volume(size_gib: int) -> dict[str, Any]:
     return {"volumeClaimTemplate": {"spec": spec}}
 
 
-def stack_values(
-    settings: ObservabilitySettings, region: str, remote_write_url: str | None, dns_domain: str | None
-) -> dict[str, Any]:
+def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_topic_arn: str) -> dict[str, Any]:
+    settings, region = args.settings, args.cluster.region
     replicated = settings.prometheus_replicas > 1
     budget = {"enabled": replicated, "minAvailable": 1}
     prometheus_spec: dict[str, Any] = {
@@ -60,6 +65,7 @@ def stack_values(
         "retention": settings.prometheus_retention,
         "storageSpec": _volume(settings.prometheus_volume_gib),
         "resources": resources("500m", "2Gi", "2", "4Gi"),
+        **args.stateful_placement,
         # Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's own.
         "serviceMonitorSelectorNilUsesHelmValues": False,
         "podMonitorSelectorNilUsesHelmValues": False,
@@ -81,18 +87,22 @@ def stack_values(
             "prometheusSpec": prometheus_spec,
         },
         "alertmanager": {
+            "serviceAccount": {"create": True, "name": alert_routing.SERVICE_ACCOUNT},
             "service": {"type": "ClusterIP"},
             "podDisruptionBudget": budget,
+            "config": alert_routing.alertmanager_config(alert_topic_arn, region, settings.heartbeat_url is not None),
             "alertmanagerSpec": {
                 "replicas": settings.prometheus_replicas,
                 "storage": _volume(10),
                 "resources": resources("50m", "128Mi", "200m", "256Mi"),
+                "secrets": [alert_routing.HEARTBEAT_SECRET] if settings.heartbeat_url else [],
+                **args.stateful_placement,
             },
         },
         "prometheusOperator": {"resources": resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "kube-state-metrics": {"resources": resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "prometheus-node-exporter": {"resources": resources("20m", "32Mi", "200m", "128Mi")},
-        "grafana": _grafana_values(settings, dns_domain),
+        "grafana": _grafana_values(settings, args.dns_domain),
     }
 
 
@@ -160,16 +170,17 @@ class PrometheusStack(pulumi.ComponentResource):
         )
         admin_secret = declare(_grafana_admin_secret(password.result), after_namespace)
         remote_write_url, grants = self._managed_prometheus(name, args)
+        alerting = self._alert_routing(name, args, after_namespace)
         crds = helm_release("prometheus-operator-crds", NAMESPACE, {}, after_namespace)
-        values = pulumi.Output.from_input(remote_write_url).apply(
-            lambda url: stack_values(args.settings, cluster.region, url, args.dns_domain)
+        values = pulumi.Output.all(remote_write_url, args.alert_topic_arn).apply(
+            lambda resolved: stack_values(args, resolved[0], resolved[1])
         )
         self.release = helm_release(
             "kube-prometheus-stack",
             NAMESPACE,
             values,
             after_namespace,
-            after=[crds, admin_secret, cluster.system_nodes, *args.storage, *args.capacity, *grants],
+            after=[crds, admin_secret, cluster.system_nodes, *args.storage, *args.capacity, *grants, *alerting],
             skip_crds=True,
         )
         for manifest in dashboard_config_maps():
@@ -180,6 +191,25 @@ class PrometheusStack(pulumi.ComponentResource):
         for manifest in [*platform_monitors(NAMESPACE), platform_rules(NAMESPACE)]:
             declare(manifest, after_operator)
         self.register_outputs({})
+
+    def _alert_routing(
+        self, name: str, args: PrometheusStackArgs, after_namespace: pulumi.ResourceOptions
+    ) -> list[pulumi.Resource]:
+        """Alertmanager's Pod Identity to publish to the alarm topic, and the heartbeat URL Secret."""
+        cluster = args.cluster
+        policy = pulumi.Output.all(args.alert_topic_arn, args.alerts_key_arn).apply(
+            lambda arns: alert_routing.publish_policy(arns[0], arns[1], cluster.region)
+        )
+        identity = cluster.identity(
+            self, f"{name}-alertmanager", NAMESPACE, alert_routing.SERVICE_ACCOUNT, inline_policies={"publish": policy}
+        )
+        prerequisites: list[pulumi.Resource] = list(identity.grants)
+        url = args.settings.heartbeat_url
+        if url:
+            prerequisites.append(
+                declare(alert_routing.heartbeat_secret(NAMESPACE, pulumi.Output.secret(url)), after_namespace)
+            )
+        return prerequisites
 
     def _managed_prometheus(
         self, name: str, args: PrometheusStackArgs
