@@ -8,7 +8,8 @@ STAMP := $(VENV)/.installed-from-lock
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-from-lock
 STACK ?=
-# promtool (Debian's prometheus package) checks and unit-tests the alert rules.
+# promtool (Debian's prometheus package) checks and unit-tests the alert rules; amtool
+# (prometheus-alertmanager) checks the Alertmanager config and proves where each alert routes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: venv plan test lint format bench clean promtool
@@ -26,8 +27,9 @@ $(CHECKOV_STAMP): requirements-checkov.lock
 	touch $@
 
 promtool:
-	@command -v promtool >/dev/null || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+	@command -v promtool >/dev/null && command -v amtool >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		prometheus prometheus-alertmanager >/dev/null; }
 
 ## plan: evaluate every stack (or STACK=<name>) offline; writes build/plan/<stack>.json
 plan: venv

@@ -50,8 +50,14 @@ class Evaluation:
         return self.config.stack
 
 
-def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None) -> Evaluation:
-    """Evaluate `project_dir/__main__.py` with the stack's config (or the one given)."""
+def evaluate_stack(
+    stack: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None, from_environment: bool = False
+) -> Evaluation:
+    """Evaluate `project_dir/__main__.py` with the stack's config (or the one given).
+
+    `from_environment` leaves the config where a real `pulumi up` puts it, in PULUMI_CONFIG and
+    PULUMI_CONFIG_SECRET_KEYS (the caller sets them), instead of handing it to the mock runtime.
+    """
     config = config or read_stack_config(project_dir, stack)
     region = config.values.get("aws:region") or DEFAULT_REGION
     mocks = PlatformMocks(config.project, config.stack, region, _account_id(config))
@@ -62,7 +68,10 @@ def evaluate_stack(stack: str, project_dir: Path = PROJECT_DIR, config: StackCon
     # the previous one's root.
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config(config.values, config.secret_keys)
+    if from_environment:
+        pulumi.runtime.set_all_config({}, [])
+    else:
+        pulumi.runtime.set_all_config(config.values, config.secret_keys)
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
 

@@ -109,6 +109,22 @@ BAD_CONFIGS = {
     "prometheus volume too small": ("dev", set_in("observability", prometheusVolumeGiB=1), "eks-platform:observability.prometheusVolumeGiB", 1),
     "alert email malformed": ("prod", set_in("observability", alertEmails=["oncall"]), "eks-platform:observability.alertEmails", "oncall"),
     "managed prometheus not boolean": ("prod", set_in("observability", managedPrometheus="sometimes"), "eks-platform:observability.managedPrometheus", "sometimes"),
+    "account id unquoted number": ("dev", set_in("account", id=111122223333), "eks-platform:account.id", 111122223333),
+    "account id too short": ("prod", set_in("account", id="12345"), "eks-platform:account.id", "12345"),
+    "account without an id": ("dev", set_key("eks-platform:account", {"ownsSpotServiceLinkedRole": True}), "eks-platform:account.id", "<missing>"),
+    "spot role ownership not boolean": ("dev", set_in("account", ownsSpotServiceLinkedRole="yes please"), "eks-platform:account.ownsSpotServiceLinkedRole", "yes please"),
+    "second spot role owner in the account": ("prod-dr", set_in("account", ownsSpotServiceLinkedRole=True), "eks-platform:account.ownsSpotServiceLinkedRole", True),
+    "spot in an account nobody owns the role of": ("dev", set_in("account", ownsSpotServiceLinkedRole=False), "eks-platform:account.ownsSpotServiceLinkedRole", False),
+    "deployer also an admin": ("prod", lambda c: c["eks-platform:cluster"]["adminPrincipals"].append("arn:aws:iam::123456789012:role/platform-deployer"), "eks-platform:cluster.adminPrincipals", "arn:aws:iam::123456789012:role/platform-deployer"),
+    "deployer is a user": ("dev", set_in("cluster", deployerPrincipal="arn:aws:iam::111122223333:user/alice"), "eks-platform:cluster.deployerPrincipal", "arn:aws:iam::111122223333:user/alice"),
+    "deployer in another account": ("dev", set_in("cluster", deployerPrincipal="arn:aws:iam::123456789012:role/platform-deployer"), "eks-platform:cluster.deployerPrincipal", "arn:aws:iam::123456789012:role/platform-deployer"),
+    "deployer missing": ("dev", lambda c: c["eks-platform:cluster"].pop("deployerPrincipal"), "eks-platform:cluster.deployerPrincipal", "<missing>"),
+    "more zones than eks accepts in us-west-1": ("dev", lambda c: (c.update({"aws:region": "us-west-1"}), c["eks-platform:network"].update(azCount=3)), "eks-platform:network.azCount", 3),
+    "six zones in us-east-1 where eks accepts five": ("prod", set_in("network", azCount=6), "eks-platform:network.azCount", 6),
+    "system instance type without published data": ("dev", set_in("systemNodes", instanceTypes=["t3.medium", "x9z.large"]), "eks-platform:systemNodes.instanceTypes", "x9z.large"),
+    "stateful pool that does not exist": ("prod", set_in("karpenter", statefulNodePool="databases"), "eks-platform:karpenter.statefulNodePool", "databases"),
+    "stateful pool with spot only": ("dev", lambda c: (c["eks-platform:karpenter"]["nodePools"]["default"].update(capacityTypes=["spot"]), c["eks-platform:karpenter"].update(statefulNodePool="default")), "eks-platform:karpenter.statefulNodePool", "default"),
+    "heartbeat not https": ("prod", set_key("eks-platform:alertHeartbeatUrl", "http://heartbeat.example.com/ping"), "eks-platform:alertHeartbeatUrl", "[secret]"),
 }  # fmt: skip
 
 
