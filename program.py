@@ -267,7 +267,7 @@ def implicit_access_entries(settings: Settings) -> list[dict[str, str]]:
         {
             "principalArn": settings.cluster.deployer_principal,
             "accessPolicy": CLUSTER_ADMIN_POLICY,
-            "createdBy": "EKS for the creator (bootstrapClusterCreatorAdminPermissions), outside Pulumi state",
+            "createdBy": "EKS, for the cluster creator (bootstrapClusterCreatorAdminPermissions)",
         }
     ]
 

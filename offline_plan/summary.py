@@ -12,6 +12,11 @@ def summarize(plan: dict[str, Any]) -> str:
     counts = Counter(resource["type"] for resource in resources)
     width = max(len(typ) for typ in counts)
     lines += [f"  {typ:<{width}}  {count:>3}" for typ, count in sorted(counts.items())]
+    lines += ["", "Implicit access entries (created by EKS, not declared, not in Pulumi state):"]
+    lines += [
+        f"  {entry['principalArn']}: {entry['accessPolicy'].rsplit('/', 1)[-1]}, by {entry['createdBy']}"
+        for entry in plan["outputs"].get("implicitAccessEntries", [])
+    ] or ["  none"]
     lines += ["", "Component tree:"]
     lines += _tree(resources)
     lines += ["", "Outputs:"]

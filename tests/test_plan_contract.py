@@ -13,6 +13,7 @@ from pulumi.runtime import rpc
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.plan_file import build_plan, plain, resource_ref
 from tests.graph import ref
+from tests.stack_files import stack_config
 
 RESOURCE_KEYS = {"type", "name", "parent", "provider", "custom", "dependencies", "dependsOn", "protect", "inputs"}
 # Children that pulumi-eks creates inside its remote components; the mocks stand them in.
@@ -107,6 +108,10 @@ def test_plan_cli_writes_one_json_per_stack_and_a_summary(tmp_path: Path):
     assert "Stack prod-dr:" in result.stdout
     assert "By type:" in result.stdout
     assert "Component tree:" in result.stdout
+    # Every admin path is visible: the one EKS creates for the deployer is named per stack.
+    for stack in ("dev", "prod-dr"):
+        deployer = stack_config(stack)["eks-platform:cluster"]["deployerPrincipal"]
+        assert f"  {deployer}: AmazonEKSClusterAdminPolicy" in result.stdout
     plan = json.loads((tmp_path / "prod-dr.json").read_text())
     assert plan["stack"] == "prod-dr"
     assert plan["outputs"]["region"] == "us-west-2"
