@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
@@ -35,9 +36,23 @@ def main(argv: list[str] | None = None) -> int:
         plan = build_plan(evaluation)
         path = write_plan(plan, args.out)
         manifests = write_manifests(plan, args.out)
-        print(summarize(plan))
+        capacity, capacity_error = _system_node_capacity(plan)
+        print(summarize(plan, capacity))
         print(f"\nWrote {path} and {manifests}/\n")
+        if capacity_error:
+            print(f"error: stack '{stack}': {capacity_error}", file=sys.stderr)
+            failed = True
     return 1 if failed else 0
+
+
+def _system_node_capacity(plan: dict) -> tuple[str, str | None]:
+    """The headroom line for the summary, and an error when the system pods do not fit."""
+    try:
+        result = check_plan(plan)
+    except CapacityModelError as error:
+        return f"unknown: {error}", f"system-node capacity cannot be checked: {error}"
+    line = summary_line(result)
+    return line, None if result.fits else f"the system node group is too small: {line}"
 
 
 if __name__ == "__main__":

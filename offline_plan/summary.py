@@ -6,9 +6,16 @@ from collections import Counter, defaultdict
 from typing import Any
 
 
-def summarize(plan: dict[str, Any]) -> str:
+def summarize(plan: dict[str, Any], capacity: str) -> str:
+    """`capacity` is the system-node headroom line (capacity.summary_line)."""
     resources = plan["resources"]
-    lines = [f"Stack {plan['stack']}: {len(resources)} resources", "", "By type:"]
+    lines = [
+        f"Stack {plan['stack']}: {len(resources)} resources",
+        "",
+        f"System-node capacity: {capacity}",
+        "",
+        "By type:",
+    ]
     counts = Counter(resource["type"] for resource in resources)
     width = max(len(typ) for typ in counts)
     lines += [f"  {typ:<{width}}  {count:>3}" for typ, count in sorted(counts.items())]

@@ -74,7 +74,6 @@ PROD_OWNS_THE_ACCOUNT_SPOT_ROLE = {
 def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_dr):
     # Everything that differs is sized by the standby values in settings.
     assert differences(prod, prod_dr) - PROD_OWNS_THE_ACCOUNT_SPOT_ROLE == {
-        ("eks:index:ManagedNodeGroup", "<cluster>-system", "inputs.scalingConfig"),
         ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-critical", "inputs.spec"),
         ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-general", "inputs.spec"),
         ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "horizontalpodautoscaler-web-web", "inputs.spec"),
