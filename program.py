@@ -73,6 +73,7 @@ def aws_provider(settings: Settings) -> aws.Provider:
     return aws.Provider(
         "aws",
         region=settings.region,
+        profile=settings.aws_profile,
         allowed_account_ids=[settings.account.id],
         assume_roles=[
             aws.ProviderAssumeRoleArgs(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
-from offline_plan.stack_config import stack_names
+from offline_plan.stack_config import read_stack_config, stack_names
 from offline_plan.summary import summarize
+from settings import SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +22,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "plan")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="where Pulumi.<stack>.yaml files are")
     args = parser.parse_args(argv)
+    overridden = engine_config_variables()
+    if overridden:
+        print(
+            f"error: {', '.join(overridden)} set: a real `pulumi up` would take config from there, the offline "
+            "plan takes it from Pulumi.<stack>.yaml only, so the two would disagree; unset them",
+            file=sys.stderr,
+        )
+        return 2
     known = stack_names(args.project_dir)
     stacks = args.stacks or known
     failed = False
@@ -28,7 +38,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
             failed = True
             continue
-        evaluation = evaluate_stack(stack, args.project_dir)
+        try:
+            config = read_stack_config(args.project_dir, stack)
+        except SettingsError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        evaluation = evaluate_stack(stack, args.project_dir, config)
         if evaluation.error:
             print(f"error: {evaluation.error}", file=sys.stderr)
             failed = True
@@ -43,6 +59,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: stack '{stack}': {capacity_error}", file=sys.stderr)
             failed = True
     return 1 if failed else 0
+
+
+def engine_config_variables() -> list[str]:
+    """PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS and PULUMI_CONFIG_<KEY>: where the engine's config comes from."""
+    return sorted(name for name in os.environ if name == "PULUMI_CONFIG" or name.startswith("PULUMI_CONFIG_"))
 
 
 def _system_node_capacity(plan: dict) -> tuple[str, str | None]:

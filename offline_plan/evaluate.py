@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import runpy
@@ -80,7 +81,8 @@ def evaluate_stack(
 
     error = None
     try:
-        with _cyclic_gc_paused():
+        # The CLI runs the program in the project directory; settings read the other stack files there.
+        with _cyclic_gc_paused(), contextlib.chdir(project_dir):
             _sync_await(run_pulumi_func(program))
     except pulumi.RunError as run_error:
         error = str(run_error)

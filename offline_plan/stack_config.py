@@ -9,9 +9,12 @@ from typing import Any
 
 import yaml
 
-# `secure:` values need the CLI's secrets provider to decrypt; offline they become
-# this placeholder, still marked secret so it is redacted like the real value.
-SECRET_PLACEHOLDER = "offline-plan-secret-placeholder"
+from settings.stack_yaml import read_stack_file
+
+# `secure:` values need the CLI's secrets provider to decrypt; offline they become this
+# placeholder (an unroutable https URL, so a secret URL key still validates), marked secret
+# so it is redacted like the real value.
+SECRET_PLACEHOLDER = "https://offline-plan.invalid/secret"
 
 
 @dataclass(frozen=True)
@@ -31,19 +34,29 @@ def stack_names(project_dir: Path) -> list[str]:
 
 
 def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
+    """The config bag as the CLI would hand it over; a SettingsError for a file it would refuse."""
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
         raise FileNotFoundError(f"no stack file {path.name}; stacks: {', '.join(stack_names(project_dir))}")
-    raw = (yaml.safe_load(path.read_text()) or {}).get("config") or {}
     values: dict[str, str] = {}
     secret_keys: list[str] = []
-    for key, value in raw.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
+    for key, value in read_stack_file(path, stack).items():
+        key = str(key)
+        if _holds_secure(value):
+            # The CLI decrypts nested `secure:` values too, and marks the whole key secret.
             values[key] = SECRET_PLACEHOLDER
             secret_keys.append(key)
         else:
             values[key] = _engine_encoding(value)
     return StackConfig(project=project_name(project_dir), stack=stack, values=values, secret_keys=secret_keys)
+
+
+def _holds_secure(value: Any) -> bool:
+    if isinstance(value, dict):
+        return set(value) == {"secure"} or any(_holds_secure(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_secure(item) for item in value)
+    return False
 
 
 def _engine_encoding(value: Any) -> str:

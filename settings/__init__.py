@@ -14,9 +14,11 @@ __all__ = ["Settings", "SettingsError", "load_settings", "parse_settings"]
 
 def load_settings() -> Settings:
     """Read and validate the current stack's config; raises SettingsError on bad input."""
+    values, secret_keys = runtime_config_values()
     return parse_settings(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
-        config=runtime_config_values(),
+        config=values,
         stacks=stack_files,
+        secret_keys=secret_keys,
     )

@@ -173,6 +173,8 @@ class Settings:
     stack: str
     environment: str
     region: str
+    # A named profile of the AWS shared config (aws:profile), or the ambient credentials.
+    aws_profile: str | None
     account: AccountSettings
     network: NetworkSettings
     cluster: ClusterSettings

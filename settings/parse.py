@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import versions
@@ -20,6 +20,7 @@ from settings.aws_catalog import (
 )
 from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
+from settings.keys import check_keys
 from settings.model import (
     ClusterSettings,
     DrSettings,
@@ -44,6 +45,7 @@ AZ_COUNT_RANGE = (2, 6)
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
 _IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
+_PROFILE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 _AMI_TYPES = {
     ("AL2023", "x86_64"): "AL2023_x86_64_STANDARD",
@@ -53,9 +55,17 @@ _AMI_TYPES = {
 }
 
 
-def parse_settings(project: str, stack: str, config: Mapping[str, Any], stacks: ProjectStacks) -> Settings:
-    """Validate the stack's config (keys `aws:region` and `eks-platform:*`)."""
+def parse_settings(
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    stacks: ProjectStacks,
+    secret_keys: Iterable[str] = (),
+) -> Settings:
+    """Validate the stack's whole config; `secret_keys` are the keys set with --secret."""
+    check_keys(stack, config, secret_keys)
     region = _region(stack, config)
+    profile = _aws_profile(stack, config)
     ours = {key.split(":", 1)[1]: value for key, value in config.items() if key.startswith(f"{NAMESPACE}:")}
     root = ConfigReader(stack, f"{NAMESPACE}:", ours)
     root.reject_unknown(TOP_LEVEL_KEYS)
@@ -75,6 +85,7 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], stacks: 
         stack=stack,
         environment=environment,
         region=region,
+        aws_profile=profile,
         account=account,
         network=network,
         cluster=cluster,
@@ -89,6 +100,18 @@ def parse_settings(project: str, stack: str, config: Mapping[str, Any], stacks: 
     )
     check_spot_role_ownership(root, account, settings.uses_spot, stacks)
     return settings
+
+
+def _aws_profile(stack: str, config: Mapping[str, Any]) -> str | None:
+    """The shared-config profile the provider starts from (before assuming the deployer role)."""
+    if config.get("aws:profile") is None:
+        return None
+    reader = ConfigReader(stack, "aws:", {"profile": config["aws:profile"]})
+    allowed = "a profile name from ~/.aws/config (letters, digits, . _ -)"
+    profile = reader.string("profile", allowed)
+    if not _PROFILE.match(profile):
+        raise reader.fail("profile", profile, allowed)
+    return profile
 
 
 def _region(stack: str, config: Mapping[str, Any]) -> str:
@@ -160,7 +183,7 @@ def _cluster(root: ConfigReader, name: str, account_id: str) -> ClusterSettings:
         ("kubernetesVersion", "endpointPrivateAccess", "endpointPublicAccess",
          "publicAccessCidrs", "adminPrincipals", "deployerPrincipal", "logRetentionDays"),
     )  # fmt: skip
-    version = cluster.choice("kubernetesVersion", versions.SUPPORTED_KUBERNETES_VERSIONS)
+    version = _kubernetes_version(cluster)
     admins = _admin_principals(cluster)
     return ClusterSettings(
         name=name,
@@ -170,6 +193,17 @@ def _cluster(root: ConfigReader, name: str, account_id: str) -> ClusterSettings:
         deployer_principal=_deployer_principal(cluster, account_id, admins),
         log_retention_days=_retention(cluster, "logRetentionDays"),
     )
+
+
+def _kubernetes_version(cluster: ConfigReader) -> str:
+    supported = list(versions.SUPPORTED_KUBERNETES_VERSIONS)
+    value = cluster.raw("kubernetesVersion", f"one of {supported}")
+    if not isinstance(value, str):
+        # Unquoted, 1.30 is the number 1.3 to YAML: the version must be a string.
+        raise cluster.fail(
+            "kubernetesVersion", value, f'one of {supported}, quoted: kubernetesVersion: "{supported[-1]}"'
+        )
+    return cluster.choice("kubernetesVersion", supported)
 
 
 def _deployer_principal(cluster: ConfigReader, account_id: str, admins: tuple[str, ...]) -> str:

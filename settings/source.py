@@ -7,24 +7,27 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import config as runtime_config
 
-from settings.errors import SettingsError
-from settings.project import NAMESPACE, REGION_KEY, StackFacts, stack_facts
+from settings.project import StackFacts, stack_facts
+from settings.stack_yaml import read_stack_file
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
-def runtime_config_values() -> dict[str, Any]:
-    """Every `aws:region` / `eks-platform:*` key the engine handed the program, decoded.
+def runtime_config_values() -> tuple[dict[str, Any], frozenset[str]]:
+    """Every key the engine handed the program, decoded, and which of them are secrets.
 
-    pulumi.Config can only fetch keys by name; unknown keys must be rejected too, so
-    the whole bag is listed from the runtime (explicit config wins over the env).
+    pulumi.Config can only fetch keys by name; unknown keys must be refused too, so the whole
+    bag is listed from the runtime. A real `pulumi up` hands config through PULUMI_CONFIG and
+    names secrets in PULUMI_CONFIG_SECRET_KEYS; the offline plan sets it explicitly (which wins).
     """
     bag = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    wanted = [key for key in bag if key == REGION_KEY or key.startswith(f"{NAMESPACE}:")]
-    return {key: decode_config_value(pulumi.runtime.get_config(key)) for key in sorted(wanted)}
+    values = {key: decode_config_value(pulumi.runtime.get_config(key)) for key in sorted(bag)}
+    secrets = {key for key in bag if runtime_config.is_config_secret(key)}
+    if not runtime_config.CONFIG.get():
+        secrets |= set(runtime_config.get_config_secret_keys_env()) & set(bag)
+    return values, frozenset(secrets)
 
 
 def decode_config_value(value: Any) -> Any:
@@ -37,23 +40,15 @@ def decode_config_value(value: Any) -> Any:
     return value
 
 
-def stack_files(project_dir: Path = PROJECT_DIR) -> dict[str, StackFacts]:
-    """Facts of every stack with a Pulumi.<stack>.yaml in the project."""
+def stack_files(project_dir: Path | None = None) -> dict[str, StackFacts]:
+    """Facts of every stack with a Pulumi.<stack>.yaml in the project.
+
+    The project is the working directory when it holds a Pulumi.yaml (the CLI runs the program
+    there, and the offline plan evaluates a --project-dir there), else this repository.
+    """
+    project_dir = project_dir or (Path.cwd() if (Path.cwd() / "Pulumi.yaml").is_file() else PROJECT_DIR)
     facts = {}
     for path in sorted(project_dir.glob("Pulumi.*.yaml")):
         name = path.name[len("Pulumi.") : -len(".yaml")]
-        facts[name] = stack_facts(name, _config_of(path, name))
+        facts[name] = stack_facts(name, read_stack_file(path, name))
     return facts
-
-
-def _config_of(path: Path, stack: str) -> dict[str, Any]:
-    try:
-        document = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        raise SettingsError(
-            stack, path.name, f"YAML that does not parse ({where})", "a valid YAML stack file"
-        ) from None
-    config = document.get("config") if isinstance(document, dict) else None
-    return config if isinstance(config, dict) else {}
