@@ -89,6 +89,12 @@ def instance_architecture(name: str) -> str:
     return "arm64" if "arm64" in facts.architectures else "x86_64"
 
 
+def offered_in(region: str) -> frozenset[str] | None:
+    """Instance types the region offers, or None where the data has no answer for the region."""
+    offered = _data("instance_offerings.json")["regions"].get(region)
+    return frozenset(offered.split()) if offered is not None else None
+
+
 def region_zones(region: str) -> dict[str, str]:
     """Availability Zone name -> zone ID, as one account sees the region."""
     return dict(_data("availability_zones.json")["regions"].get(region, {}))

@@ -18,6 +18,7 @@ from typing import Any
 DATA_DIR = Path(__file__).parent / "data"
 ZONES_FILE = DATA_DIR / "availability_zones.json"
 INSTANCE_TYPES_FILE = DATA_DIR / "instance_types.json"
+OFFERINGS_FILE = DATA_DIR / "instance_offerings.json"
 GENERATED_ON = "2026-11-21"
 
 # EKS refuses control-plane subnets in these zone IDs (CreateCluster answers
@@ -64,6 +65,25 @@ def instance_types() -> dict[str, Any]:
     return {"source": _moto_source("moto/ec2/resources/instance_types.json.gz: DescribeInstanceTypes"), "types": types}
 
 
+def instance_offerings() -> dict[str, Any]:
+    """Instance types offered per region (DescribeInstanceTypeOfferings, location type region)."""
+    folder = resources.files("moto.ec2").joinpath("resources/instance_type_offerings/region")
+    regions = {}
+    for entry in sorted(folder.iterdir(), key=lambda item: item.name):
+        offers = json.loads(gzip.decompress(entry.read_bytes()))
+        regions[entry.name.removesuffix(".json.gz")] = " ".join(sorted({offer["InstanceType"] for offer in offers}))
+    return {
+        "source": _moto_source("moto/ec2/resources/instance_type_offerings/region: DescribeInstanceTypeOfferings"),
+        "regions": regions,
+    }
+
+
+def render_offerings(document: dict[str, Any]) -> str:
+    """One region a line: the instance types it offers, space-separated."""
+    lines = [json.dumps(region) + ": " + json.dumps(types) for region, types in document["regions"].items()]
+    return '{"source": ' + json.dumps(document["source"]) + ',\n"regions": {\n' + ",\n".join(lines) + "\n}}\n"
+
+
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
@@ -78,7 +98,8 @@ def main() -> int:
     DATA_DIR.mkdir(exist_ok=True)
     ZONES_FILE.write_text(render(availability_zones()))
     INSTANCE_TYPES_FILE.write_text(render_instance_types(instance_types()))
-    print(f"wrote {ZONES_FILE} and {INSTANCE_TYPES_FILE}")
+    OFFERINGS_FILE.write_text(render_offerings(instance_offerings()))
+    print(f"wrote {ZONES_FILE}, {INSTANCE_TYPES_FILE} and {OFFERINGS_FILE}")
     return 0
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 
 import versions
 from settings.aws_catalog import instance_categories
+from settings.grammars import BUDGET_DURATION, NODEPOOL_DURATION, cron_schedule, quantity_value
 from settings.model import DisruptionBudget, KarpenterSettings, NodePoolSettings, ResourceLimits
 from settings.reader import ConfigReader
 
@@ -19,13 +21,6 @@ POOL_KEYS = (
 )  # fmt: skip
 
 _POOL_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
-# Go durations as Karpenter accepts them (e.g. 30s, 5m, 720h, 1h30m).
-_DURATION = re.compile(r"^(\d+h)?(\d+m)?(\d+s)?$")
-_BUDGET_DURATION = re.compile(r"^(\d+h)?(\d+m)?$")
-_CPU = re.compile(r"^\d+(m)?$")
-_MEMORY = re.compile(r"^\d+(Mi|Gi|Ti)$")
-_CRON_FIELD = r"[0-9a-z*/,\-]+"
-CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$|^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$")
 
 
 def parse_karpenter(root: ConfigReader, role: str) -> KarpenterSettings:
@@ -64,12 +59,11 @@ def _budgets(section: ConfigReader) -> tuple[DisruptionBudget, ...]:
     budgets = [DisruptionBudget(nodes=f"{disruption.integer('maxUnavailablePercent', 1, 100)}%")]
     if disruption.has("quietHours"):
         quiet = disruption.section("quietHours", ("schedule", "duration"))
-        schedule = quiet.string("schedule", "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
-        if not CRON.match(schedule):
-            raise quiet.fail("schedule", schedule, "a 5-field cron expression, e.g. '0 8 * * mon-fri'")
-        duration = quiet.string("duration", "a duration in hours and minutes, e.g. 10h or 9h30m")
-        if not _BUDGET_DURATION.match(duration) or duration in ("", "0h", "0m"):
-            raise quiet.fail("duration", duration, "a duration in hours and minutes, e.g. 10h or 9h30m")
+        schedule = cron_schedule(quiet, "schedule", "'0 8 * * mon-fri'")
+        allowed = "a duration in whole hours and minutes, at least 1m, e.g. 10h or 9h30m (Karpenter's budget duration)"
+        duration = quiet.string("duration", allowed)
+        if not BUDGET_DURATION.match(duration) or not re.search(r"[1-9]", duration):
+            raise quiet.fail("duration", duration, allowed)
         budgets.append(DisruptionBudget(nodes="0", schedule=schedule, duration=duration))
     return tuple(budgets)
 
@@ -113,18 +107,25 @@ def _subset(pool: ConfigReader, key: str, options: tuple[str, ...]) -> tuple[str
 
 def _limits(pool: ConfigReader, key: str) -> ResourceLimits:
     limits = pool.section(key, ("cpu", "memory"))
-    cpu = str(limits.raw("cpu", "whole cores, e.g. 64"))
-    if not _CPU.match(cpu) or int(cpu.rstrip("m")) == 0:
-        raise limits.fail("cpu", limits.data["cpu"], "whole cores or millicores, e.g. 64 or 64000m")
-    memory = limits.string("memory", "a memory quantity such as 256Gi")
-    if not _MEMORY.match(memory):
-        raise limits.fail("memory", memory, "a memory quantity in Mi, Gi or Ti, e.g. 256Gi")
+    cpu = _quantity(limits, "cpu", "a positive Kubernetes quantity of cores, e.g. 64 or 64000m", minimum=Decimal("1"))
+    memory = _quantity(
+        limits, "memory", "a positive Kubernetes memory quantity of at least 1Gi, e.g. 256Gi", Decimal(2**30)
+    )
     return ResourceLimits(cpu=cpu, memory=memory)
 
 
+def _quantity(limits: ConfigReader, key: str, allowed: str, minimum: Decimal) -> str:
+    raw = limits.raw(key, allowed)
+    text = str(raw) if isinstance(raw, (str, int)) and not isinstance(raw, bool) else None
+    value = quantity_value(text) if text is not None else None
+    if value is None or value < minimum:
+        raise limits.fail(key, raw, allowed)
+    return str(text)
+
+
 def _duration(pool: ConfigReader, key: str) -> str:
-    allowed = "a duration such as 30s, 5m or 720h, or Never"
+    allowed = "whole seconds, minutes or hours such as 30s, 5m, 720h or 1h30m, or Never (Karpenter's NodePool CRD)"
     value = pool.string(key, allowed)
-    if value != "Never" and not _DURATION.match(value):
+    if not NODEPOOL_DURATION.match(value):
         raise pool.fail(key, value, allowed)
     return value

@@ -12,7 +12,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _HTTPS_URL = re.compile(r"^https://[a-z0-9.-]+(:\d+)?(/\S*)?$")
 
 
-def parse_observability(root: ConfigReader) -> ObservabilitySettings:
+def parse_observability(root: ConfigReader, protect: bool) -> ObservabilitySettings:
     section = root.section(
         "observability",
         ("prometheusRetention", "prometheusVolumeGiB", "prometheusReplicas", "grafanaInternalIngress",
@@ -22,6 +22,9 @@ def parse_observability(root: ConfigReader) -> ObservabilitySettings:
     if not _RETENTION.match(retention):
         raise section.fail("prometheusRetention", retention, "a Prometheus retention such as 15d, 72h or 4w")
     emails = section.strings("alertEmails", "a list of e-mail addresses for the alarm topic")
+    if protect and not emails:
+        # Alarms and critical alerts of a stack that holds data must reach someone.
+        raise section.fail("alertEmails", [], "at least one e-mail address: this stack protects stateful resources")
     for email in emails:
         if not _EMAIL.match(email):
             raise section.fail("alertEmails", email, "e-mail addresses such as oncall@example.com")

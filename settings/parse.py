@@ -10,13 +10,10 @@ from typing import Any
 import versions
 from settings.account import check_spot_role_ownership, parse_account
 from settings.aws_catalog import (
-    INTERFACE_ENDPOINT_SERVICES,
-    LOG_RETENTION_DAYS,
     eks_regions,
-    eks_unsupported_zone_ids,
-    eks_zone_ids,
     instance_architecture,
     instance_type,
+    offered_in,
 )
 from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
@@ -25,26 +22,28 @@ from settings.model import (
     ClusterSettings,
     DrSettings,
     EndpointAccess,
-    NetworkSettings,
     NodeScaling,
     Settings,
     SystemNodeSettings,
 )
+from settings.network import parse_network, public_access_cidrs, retention
 from settings.observability import parse_observability
 from settings.project import NAMESPACE, REGION_KEY, ProjectStacks
 from settings.reader import ConfigReader
+from settings.tags import parse_tags
 from settings.workloads import parse_dns, parse_workloads
 
 TOP_LEVEL_KEYS = (
     "environment", "account", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
     "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags",
 )  # fmt: skip
-MANAGED_TAG_KEYS = ("environment", "stack", "project", "managed-by")
 VPC_PREFIX_RANGE = (16, 20)
 AZ_COUNT_RANGE = (2, 6)
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
 _IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
+MAX_CLUSTER_NAME = 64 - len("-karpenter-capacity-reservation") - len("-0123456")
+_CLUSTER_NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _PROFILE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 _AMI_TYPES = {
@@ -75,11 +74,12 @@ def parse_settings(
         raise root.fail("environment", environment, "a lowercase name of 2-16 letters, digits or dashes")
 
     account = parse_account(root)
-    network = _network(root, region)
-    cluster_name = f"{project}-{stack}"
-    cluster = _cluster(root, cluster_name, account.id)
+    network = parse_network(root, region)
+    cluster_name = _cluster_name(project, stack)
+    protect = root.boolean("protectStatefulResources")
+    cluster = _cluster(root, cluster_name, account.id, protect)
     dr = _dr(root, region, network.vpc_cidr, stacks)
-    system_nodes = _system_nodes(root, cluster.kubernetes_version, dr.role)
+    system_nodes = _system_nodes(root, cluster.kubernetes_version, dr.role, region)
     settings = Settings(
         project=project,
         stack=stack,
@@ -93,13 +93,29 @@ def parse_settings(
         dr=dr,
         karpenter=parse_karpenter(root, dr.role),
         dns=parse_dns(root),
-        workloads=parse_workloads(root, dr.role),
-        observability=parse_observability(root),
-        protect_stateful_resources=root.boolean("protectStatefulResources"),
-        tags=_tags(root, project, stack, environment),
+        workloads=parse_workloads(root, dr.role, region, account.id),
+        observability=parse_observability(root, protect),
+        protect_stateful_resources=protect,
+        tags=parse_tags(root, project, stack, environment),
     )
     check_spot_role_ownership(root, account, settings.uses_spot, stacks)
     return settings
+
+
+def _cluster_name(project: str, stack: str) -> str:
+    """`<project>-<stack>`, which every AWS name of the stack starts with.
+
+    The longest is an EventBridge rule Pulumi auto-names `<cluster>-karpenter-capacity-reservation-<7>`
+    within the 64 characters EventBridge allows; S3 bucket names allow only lowercase.
+    """
+    name = f"{project}-{stack}"
+    allowed = (
+        f"a stack name of lowercase letters, digits and dashes that keeps `{project}-<stack>` "
+        f"within {MAX_CLUSTER_NAME} characters"
+    )
+    if len(name) > MAX_CLUSTER_NAME or not _CLUSTER_NAME.match(name):
+        raise SettingsError(stack, "the stack name", stack, allowed)
+    return name
 
 
 def _aws_profile(stack: str, config: Mapping[str, Any]) -> str | None:
@@ -123,61 +139,7 @@ def _region(stack: str, config: Mapping[str, Any]) -> str:
     return str(region)
 
 
-def _network(root: ConfigReader, region: str) -> NetworkSettings:
-    net = root.section(
-        "network",
-        ("vpcCidr", "azCount", "natGateways", "interfaceEndpoints", "flowLogRetentionDays"),
-    )
-    endpoints = net.strings("interfaceEndpoints", f"a list drawn from {list(INTERFACE_ENDPOINT_SERVICES)}")
-    for service in endpoints:
-        if service not in INTERFACE_ENDPOINT_SERVICES or endpoints.count(service) > 1:
-            raise net.fail("interfaceEndpoints", service, f"each of {list(INTERFACE_ENDPOINT_SERVICES)} at most once")
-    return NetworkSettings(
-        vpc_cidr=_vpc_cidr(net),
-        az_count=_az_count(net, region),
-        nat_gateways=net.choice("natGateways", ("single", "perAz")),  # type: ignore[arg-type]
-        interface_endpoints=endpoints,
-        flow_log_retention_days=_retention(net, "flowLogRetentionDays"),
-    )
-
-
-def _vpc_cidr(net: ConfigReader) -> str:
-    low, high = VPC_PREFIX_RANGE
-    allowed = f"a private IPv4 network (RFC 1918) with a prefix from /{low} to /{high}, e.g. 10.20.0.0/16"
-    value = net.string("vpcCidr", allowed)
-    try:
-        cidr = ipaddress.IPv4Network(value)
-    except ValueError:
-        raise net.fail("vpcCidr", value, allowed) from None
-    if not (low <= cidr.prefixlen <= high and cidr.is_private):
-        raise net.fail("vpcCidr", value, allowed)
-    return str(cidr)
-
-
-def _az_count(net: ConfigReader, region: str) -> int:
-    """No more zones than the region has where EKS accepts control-plane subnets."""
-    zones = eks_zone_ids(region)
-    low, high = AZ_COUNT_RANGE[0], min(AZ_COUNT_RANGE[1], len(zones))
-    try:
-        return net.integer("azCount", low, high)
-    except SettingsError:
-        raise net.fail(
-            "azCount",
-            net.data.get("azCount"),
-            f"a whole number from {low} to {high}: {region} has {len(zones)} zones where EKS accepts "
-            f"control-plane subnets {list(zones)} (it refuses {list(eks_unsupported_zone_ids())})",
-        ) from None
-
-
-def _retention(reader: ConfigReader, name: str) -> int:
-    allowed = f"a CloudWatch Logs retention in days, one of {list(LOG_RETENTION_DAYS)}"
-    days = reader.integer(name, 1, max(LOG_RETENTION_DAYS))
-    if days not in LOG_RETENTION_DAYS:
-        raise reader.fail(name, days, allowed)
-    return days
-
-
-def _cluster(root: ConfigReader, name: str, account_id: str) -> ClusterSettings:
+def _cluster(root: ConfigReader, name: str, account_id: str, protect: bool) -> ClusterSettings:
     cluster = root.section(
         "cluster",
         ("kubernetesVersion", "endpointPrivateAccess", "endpointPublicAccess",
@@ -188,10 +150,10 @@ def _cluster(root: ConfigReader, name: str, account_id: str) -> ClusterSettings:
     return ClusterSettings(
         name=name,
         kubernetes_version=version,
-        endpoint=_endpoint_access(cluster),
+        endpoint=_endpoint_access(cluster, protect),
         admin_principals=admins,
         deployer_principal=_deployer_principal(cluster, account_id, admins),
-        log_retention_days=_retention(cluster, "logRetentionDays"),
+        log_retention_days=retention(cluster, "logRetentionDays"),
     )
 
 
@@ -228,22 +190,14 @@ def _deployer_principal(cluster: ConfigReader, account_id: str, admins: tuple[st
     return arn
 
 
-def _endpoint_access(cluster: ConfigReader) -> EndpointAccess:
+def _endpoint_access(cluster: ConfigReader, protect: bool) -> EndpointAccess:
     private = cluster.boolean("endpointPrivateAccess")
     public = cluster.boolean("endpointPublicAccess")
     if not (private or public):
         raise cluster.fail("endpointPublicAccess", public, "true when endpointPrivateAccess is false")
     cidrs: tuple[str, ...] = ()
     if public:
-        allowed = "a non-empty list of IPv4 CIDRs allowed to reach the public API endpoint"
-        cidrs = cluster.strings("publicAccessCidrs", allowed)
-        if not cidrs:
-            raise cluster.fail("publicAccessCidrs", [], allowed)
-        for cidr in cidrs:
-            try:
-                ipaddress.IPv4Network(cidr)
-            except ValueError:
-                raise cluster.fail("publicAccessCidrs", cidr, allowed) from None
+        cidrs = public_access_cidrs(cluster, protect)
     elif cluster.has("publicAccessCidrs"):
         raise cluster.fail(
             "publicAccessCidrs", cluster.data["publicAccessCidrs"], "unset while endpointPublicAccess is false"
@@ -262,13 +216,13 @@ def _admin_principals(cluster: ConfigReader) -> tuple[str, ...]:
     return principals
 
 
-def _system_nodes(root: ConfigReader, kubernetes_version: str, role: str) -> SystemNodeSettings:
+def _system_nodes(root: ConfigReader, kubernetes_version: str, role: str, region: str) -> SystemNodeSettings:
     nodes = root.section(
         "systemNodes",
         ("amiFamily", "instanceTypes", "capacityType", "scaling", "standbyScaling", "diskSizeGiB"),
     )
     family = nodes.choice("amiFamily", versions.NODE_AMI_RELEASE_VERSIONS)
-    instance_types = _instance_types(nodes)
+    instance_types = _instance_types(nodes, region)
     architecture = instance_architecture(instance_types[0])
     scaling = _scaling(nodes, "scaling")
     # A standby region keeps its own (smaller) floor until a DR promotion flips the role.
@@ -287,7 +241,7 @@ def _system_nodes(root: ConfigReader, kubernetes_version: str, role: str) -> Sys
     )
 
 
-def _instance_types(nodes: ConfigReader) -> tuple[str, ...]:
+def _instance_types(nodes: ConfigReader, region: str) -> tuple[str, ...]:
     allowed = (
         "a non-empty list of EC2 instance types in settings/data/instance_types.json (DescribeInstanceTypes), "
         "all of one CPU architecture"
@@ -295,9 +249,12 @@ def _instance_types(nodes: ConfigReader) -> tuple[str, ...]:
     instance_types = nodes.strings("instanceTypes", allowed)
     if not instance_types:
         raise nodes.fail("instanceTypes", [], allowed)
+    offered = offered_in(region)
     for name in instance_types:
         if instance_type(name) is None:
             raise nodes.fail("instanceTypes", name, allowed)
+        if offered is not None and name not in offered:
+            raise nodes.fail("instanceTypes", name, f"instance types {region} offers (DescribeInstanceTypeOfferings)")
     if len({instance_architecture(t) for t in instance_types}) > 1:
         raise nodes.fail("instanceTypes", list(instance_types), allowed)
     return instance_types
@@ -336,14 +293,3 @@ def _dr(root: ConfigReader, region: str, vpc_cidr: str, stacks: ProjectStacks) -
             "vpcCidr", vpc_cidr, f"a network that does not overlap DR peer '{peer_name}' ({peer.vpc_cidr})"
         )
     return DrSettings(role=role, peer_stack=peer_name, peer_vpc_cidr=peer.vpc_cidr)  # type: ignore[arg-type]
-
-
-def _tags(root: ConfigReader, project: str, stack: str, environment: str) -> dict[str, str]:
-    own = root.string_map("tags")
-    for key in own:
-        if key in MANAGED_TAG_KEYS or key.lower().startswith("aws:"):
-            raise root.fail(
-                "tags", {key: own[key]}, f"tag keys other than {list(MANAGED_TAG_KEYS)} and the reserved aws: prefix"
-            )
-    managed = {"environment": environment, "stack": stack, "project": project, "managed-by": "pulumi"}
-    return {**own, **managed}

@@ -77,9 +77,13 @@ class ConfigReader:
         raise self.fail(name, value, "true or false")
 
     def strings(self, name: str, allowed: str = "a list of strings") -> tuple[str, ...]:
+        """A list of non-empty strings, each at most once (every list here becomes a set of things)."""
         value = self.raw(name, allowed)
         if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
             raise self.fail(name, value, allowed)
+        for item in value:
+            if value.count(item) > 1:
+                raise self.fail(name, item, f"{allowed}, each at most once")
         return tuple(value)
 
     def string_map(self, name: str) -> dict[str, str]:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 
-from settings.karpenter import CRON
+from settings.grammars import cron_schedule
 from settings.model import BatchSettings, DnsSettings, MongoSettings, WebSettings, WorkloadSettings
 from settings.reader import ConfigReader
 
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+_CERTIFICATE_ARN = re.compile(
+    r"^arn:aws[a-z-]*:acm:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):certificate/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
+)
 
 
 def parse_dns(root: ConfigReader) -> DnsSettings | None:
@@ -27,26 +29,34 @@ def parse_dns(root: ConfigReader) -> DnsSettings | None:
     return DnsSettings(hosted_zone_id=zone, domain=domain)
 
 
-def parse_workloads(root: ConfigReader, role: str) -> WorkloadSettings:
+def parse_workloads(root: ConfigReader, role: str, region: str, account_id: str) -> WorkloadSettings:
     workloads = root.section("workloads", ("web", "mongodb", "batch"))
     return WorkloadSettings(
-        web=_web(workloads, role),
+        web=_web(workloads, role, region, account_id),
         mongodb=_mongodb(workloads, role),
         batch=_batch(workloads),
     )
 
 
-def _web(workloads: ConfigReader, role: str) -> WebSettings:
+def _web(workloads: ConfigReader, role: str, region: str, account_id: str) -> WebSettings:
     web = workloads.section("web", ("hpa", "standbyHpa", "targetCpuPercent", "certificateArn"))
     bounds = _hpa(web, "hpa")
-    # A standby region keeps a small floor until promotion flips the role.
-    if web.has("standbyHpa") and role == "standby":
-        bounds = _hpa(web, "standbyHpa")
+    # A standby region keeps a small floor until promotion flips the role; both are checked
+    # now, so a promotion never discovers a bad value.
+    if web.has("standbyHpa"):
+        standby = _hpa(web, "standbyHpa")
+        if role == "standby":
+            bounds = standby
     certificate = None
     if web.has("certificateArn"):
-        allowed = "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)"
+        # ACM certificates are regional: a load balancer can only use one of its own region and account.
+        allowed = (
+            f"an ACM certificate ARN of this stack's region and account: "
+            f"arn:aws:acm:{region}:{account_id}:certificate/<id>"
+        )
         certificate = web.string("certificateArn", allowed)
-        if not _CERTIFICATE_ARN.match(certificate):
+        match = _CERTIFICATE_ARN.match(certificate)
+        if not match or match.group("region") != region or match.group("account") != account_id:
             raise web.fail("certificateArn", certificate, allowed)
     return WebSettings(
         min_replicas=bounds[0],
@@ -68,16 +78,20 @@ def _mongodb(workloads: ConfigReader, role: str) -> MongoSettings:
     mongo = workloads.section("mongodb", ("replicas", "standbyReplicas", "volumeSizeGiB"))
     # A replica set needs an odd member count to elect a primary.
     allowed = "1, 3, 5 or 7 (a replica set needs an odd number of members)"
-    key = "standbyReplicas" if role == "standby" and mongo.has("standbyReplicas") else "replicas"
+    replicas = _members(mongo, "replicas", allowed)
+    # Checked while active too, so a promotion never discovers a bad value.
+    standby = _members(mongo, "standbyReplicas", allowed) if mongo.has("standbyReplicas") else replicas
+    count = standby if role == "standby" else replicas
+    return MongoSettings(replicas=count, volume_size_gib=mongo.integer("volumeSizeGiB", 1, 16384))
+
+
+def _members(mongo: ConfigReader, key: str, allowed: str) -> int:
     replicas = mongo.integer(key, 1, 7)
     if replicas % 2 == 0:
         raise mongo.fail(key, replicas, allowed)
-    return MongoSettings(replicas=replicas, volume_size_gib=mongo.integer("volumeSizeGiB", 1, 16384))
+    return replicas
 
 
 def _batch(workloads: ConfigReader) -> BatchSettings:
     batch = workloads.section("batch", ("schedule",))
-    schedule = batch.string("schedule", "a 5-field cron expression, e.g. '*/30 * * * *'")
-    if not CRON.match(schedule):
-        raise batch.fail("schedule", schedule, "a 5-field cron expression, e.g. '*/30 * * * *'")
-    return BatchSettings(schedule=schedule)
+    return BatchSettings(schedule=cron_schedule(batch, "schedule", "'*/30 * * * *'"))

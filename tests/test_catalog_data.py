@@ -16,8 +16,13 @@ def test_instance_type_data_matches_moto():
     assert generate_catalog.INSTANCE_TYPES_FILE.read_text() == expected
 
 
+def test_offerings_data_matches_moto():
+    expected = generate_catalog.render_offerings(generate_catalog.instance_offerings())
+    assert generate_catalog.OFFERINGS_FILE.read_text() == expected
+
+
 def test_data_files_name_their_source_and_date():
-    for path in (generate_catalog.ZONES_FILE, generate_catalog.INSTANCE_TYPES_FILE):
+    for path in (generate_catalog.ZONES_FILE, generate_catalog.INSTANCE_TYPES_FILE, generate_catalog.OFFERINGS_FILE):
         source = json.loads(path.read_text())["source"]
         assert "moto" in source
         assert generate_catalog.GENERATED_ON in source
