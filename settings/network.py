@@ -80,7 +80,10 @@ def _az_count(net: ConfigReader, region: str) -> int:
 
 def retention(reader: ConfigReader, name: str) -> int:
     allowed = f"a CloudWatch Logs retention in days, one of {list(LOG_RETENTION_DAYS)}"
-    days = reader.integer(name, 1, max(LOG_RETENTION_DAYS))
+    try:
+        days = reader.integer(name, 1, max(LOG_RETENTION_DAYS))
+    except SettingsError:
+        raise reader.fail(name, reader.data.get(name), allowed) from None
     if days not in LOG_RETENTION_DAYS:
         raise reader.fail(name, days, allowed)
     return days

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from settings.errors import SettingsError
 from settings.grammars import cron_schedule
 from settings.model import BatchSettings, DnsSettings, MongoSettings, WebSettings, WorkloadSettings
 from settings.reader import ConfigReader
@@ -86,7 +87,10 @@ def _mongodb(workloads: ConfigReader, role: str) -> MongoSettings:
 
 
 def _members(mongo: ConfigReader, key: str, allowed: str) -> int:
-    replicas = mongo.integer(key, 1, 7)
+    try:
+        replicas = mongo.integer(key, 1, 7)
+    except SettingsError:
+        raise mongo.fail(key, mongo.data.get(key), allowed) from None
     if replicas % 2 == 0:
         raise mongo.fail(key, replicas, allowed)
     return replicas
