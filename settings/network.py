@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 
-from settings.aws_catalog import INTERFACE_ENDPOINT_SERVICES, LOG_RETENTION_DAYS, eks_unsupported_zone_ids, eks_zone_ids
+from settings.aws_catalog import (
+    INTERFACE_ENDPOINT_SERVICES,
+    LOG_RETENTION_DAYS,
+    eks_unsupported_zone_ids,
+    eks_zone_ids,
+    region_zones,
+)
 from settings.errors import SettingsError
 from settings.model import NetworkSettings
 from settings.reader import ConfigReader
@@ -74,8 +80,13 @@ def _az_count(net: ConfigReader, region: str) -> int:
             "azCount",
             net.data.get("azCount"),
             f"a whole number from {low} to {high}: {region} has {len(zones)} zones where EKS accepts "
-            f"control-plane subnets {list(zones)} (it refuses {list(eks_unsupported_zone_ids())})",
+            f"control-plane subnets {list(zones)}{_refused_in(region)}",
         ) from None
+
+
+def _refused_in(region: str) -> str:
+    refused = sorted(set(eks_unsupported_zone_ids()) & set(region_zones(region).values()))
+    return f"; EKS refuses {refused}" if refused else ""
 
 
 def retention(reader: ConfigReader, name: str) -> int:
