@@ -37,8 +37,6 @@ TOP_LEVEL_KEYS = (
     "environment", "account", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
     "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags",
 )  # fmt: skip
-VPC_PREFIX_RANGE = (16, 20)
-AZ_COUNT_RANGE = (2, 6)
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
 _IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+$")
