@@ -221,6 +221,7 @@ def _workloads(
         metrics=[addons.metrics_server.release],
         dns_domain=settings.dns.domain if settings.dns else None,
         stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
+        data_key_arn=foundation.keys.data_key_arn,
     )
     workloads = settings.workloads
     web = Web(f"{name}-web", workloads.web, context, on_aws)

@@ -26,6 +26,7 @@ class PlatformKeys(pulumi.ComponentResource):
     secrets_key_arn: pulumi.Output[str]
     logs_key_arn: pulumi.Output[str]
     alerts_key_arn: pulumi.Output[str]
+    data_key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: PlatformKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:PlatformKeys", name, None, opts)
@@ -75,6 +76,9 @@ class PlatformKeys(pulumi.ComponentResource):
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         }
         alerts = self._key(args, "alerts", "SNS encryption of the platform alarm topic", [owner, alarms_publish])
+        # EBS volumes (nodes, volume claims), workload buckets and the AMP workspace.
+        data = self._key(args, "data", "EBS volumes, workload buckets and metrics at rest", [owner])
+        self.data_key_arn = data.arn
         self.secrets_key_arn = secrets.arn
         self.logs_key_arn = logs.arn
         self.alerts_key_arn = alerts.arn

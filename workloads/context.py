@@ -32,6 +32,8 @@ class WorkloadContext:
     dns_domain: str | None
     # nodeSelector/tolerations that keep pods with state on on-demand capacity.
     stateful_placement: dict[str, Any]
+    # The platform's customer-managed key for data at rest (buckets, volumes).
+    data_key_arn: pulumi.Input[str]
 
     def declare_all(
         self,
