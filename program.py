@@ -18,6 +18,7 @@ from addons.karpenter.placement import stateful_placement
 from addons.metrics_server import MetricsServer
 from addons.observability.cloudwatch import CloudWatchArgs, CloudWatchObservability
 from addons.observability.prometheus_stack import PrometheusStack, PrometheusStackArgs
+from addons.platform_namespaces import PlatformNamespaces
 from components.account_roles import AccountWideRoles
 from components.cluster import CLUSTER_ADMIN_POLICY, Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
@@ -89,7 +90,16 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
     protect = settings.protect_stateful_resources
     account = AccountWideRoles(f"{name}-account", settings.account, settings.tags, protect, on_aws)
     keys = PlatformKeys(
-        name, PlatformKeysArgs(name=name, region=settings.region, tags=settings.tags, protect=protect), on_aws
+        name,
+        PlatformKeysArgs(
+            name=name,
+            region=settings.region,
+            tags=settings.tags,
+            protect=protect,
+            administrators=(settings.cluster.deployer_principal, *settings.keys.administrators),
+            break_glass_role=settings.keys.break_glass_role,
+        ),
+        on_aws,
     )
     network = Network(
         name,
@@ -137,6 +147,7 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
             security_group_ids=[cluster.node_security_group_id],
             settings=settings.system_nodes,
             tags=settings.tags,
+            volume_key_arn=keys.data_key_arn,
             after=[*node_addons.addons, *account.spot_prerequisites],
         ),
         on_aws,
@@ -177,6 +188,9 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
             oidc_provider_url=cluster.oidc_provider_url,
             kubernetes_provider=foundation.kubernetes,
             tags=settings.tags,
+            volume_key_arn=foundation.keys.data_key_arn,
+            vpc_id=foundation.network.vpc_id,
+            protect=settings.protect_stateful_resources,
             controller_prerequisites=[
                 foundation.system_nodes.node_group,
                 foundation.dns.addon,
@@ -196,11 +210,13 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
             context,
             settings.cluster.kubernetes_version,
             retain_volumes=settings.protect_stateful_resources,
+            volume_key_arn=foundation.keys.data_key_arn,
             opts=on_aws,
         ),
     )
     if settings.dns:
         ExternalDns(f"{name}-external-dns", context, settings.dns, on_aws)
+    PlatformNamespaces(f"{name}-platform-namespaces", context, on_aws)
     return addons
 
 
@@ -224,9 +240,10 @@ def _workloads(
         data_key_arn=foundation.keys.data_key_arn,
     )
     workloads = settings.workloads
-    web = Web(f"{name}-web", workloads.web, context, on_aws)
-    MongoDb(f"{name}-mongodb", workloads.mongodb, context, on_aws)
-    Batch(f"{name}-batch", workloads.batch, web.bucket_name, web.bucket_arn, context, on_aws)
+    web = Web(f"{name}-web", workloads.web, context, settings.region, settings.account.id, on_aws)
+    # web's copy of its database credentials goes into web's namespace, so it waits for web.
+    MongoDb(f"{name}-mongodb", workloads.mongodb, context, [web], on_aws)
+    Batch(f"{name}-batch", workloads.batch, web.bucket_name, web.bucket_arn, context, settings.region, on_aws)
 
 
 def _observability(
@@ -257,6 +274,9 @@ def _observability(
             alert_topic_arn=cloudwatch.topic_arn,
             alerts_key_arn=foundation.keys.alerts_key_arn,
             stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
+            vpc_cidr=settings.network.vpc_cidr,
+            data_key_arn=foundation.keys.data_key_arn,
+            protect=settings.protect_stateful_resources,
         ),
         on_aws,
     )

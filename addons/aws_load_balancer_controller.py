@@ -16,6 +16,20 @@ SERVICE_ACCOUNT = "aws-load-balancer-controller"
 # docs/install/iam_policy.json of kubernetes-sigs/aws-load-balancer-controller v2.17.1,
 # applied as published.
 IAM_POLICY_FILE = Path(__file__).parent / "policies" / "aws-load-balancer-controller.json"
+# The chart's selector labels (templates/_helpers.tpl); the release is named after the chart.
+POD_LABELS = {
+    "app.kubernetes.io/name": "aws-load-balancer-controller",
+    "app.kubernetes.io/instance": "aws-load-balancer-controller",
+}
+# One replica per zone: a zone outage leaves a controller to reconcile (and serve the pod-readiness webhook).
+ZONE_SPREAD = [
+    {
+        "maxSkew": 1,
+        "topologyKey": "topology.kubernetes.io/zone",
+        "whenUnsatisfiable": "DoNotSchedule",
+        "labelSelector": {"matchLabels": POD_LABELS},
+    }
+]
 
 
 class AwsLoadBalancerController(pulumi.ComponentResource):
@@ -34,6 +48,7 @@ class AwsLoadBalancerController(pulumi.ComponentResource):
                 "replicaCount": 2,
                 "serviceAccount": {"create": True, "name": SERVICE_ACCOUNT},
                 "podDisruptionBudget": {"maxUnavailable": 1},
+                "topologySpreadConstraints": ZONE_SPREAD,
                 # IP targets: the ALB sends traffic straight to pods (VPC CNI).
                 "defaultTargetType": "ip",
                 # Only Services that ask for an NLB are touched, not every LoadBalancer Service.

@@ -10,6 +10,7 @@ import pulumi_kubernetes as k8s
 
 from addons.context import ClusterContext
 from components.core_addons import AddonArgs, eks_addon
+from components.iam import key_use_through
 from components.kubernetes_objects import declare
 from components.system_nodes import critical_addon_placement
 
@@ -24,13 +25,14 @@ DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class"
 STORAGE_CLASS = "gp3"
 
 
-def gp3_storage_class(reclaim_policy: str) -> dict[str, Any]:
+def gp3_storage_class(reclaim_policy: str, kms_key_id: pulumi.Input[str]) -> dict[str, Any]:
     return {
         "apiVersion": "storage.k8s.io/v1",
         "kind": "StorageClass",
         "metadata": {"name": STORAGE_CLASS, "annotations": {DEFAULT_CLASS_ANNOTATION: "true"}},
         "provisioner": "ebs.csi.aws.com",
-        "parameters": {"type": "gp3", "encrypted": "true", "csi.storage.k8s.io/fstype": "ext4"},
+        # Our key, not the account's aws/ebs default: its policy says who may read the volumes.
+        "parameters": {"type": "gp3", "encrypted": "true", "kmsKeyId": kms_key_id, "csi.storage.k8s.io/fstype": "ext4"},
         "reclaimPolicy": reclaim_policy,
         # Bind where the pod lands, so a volume is created in the pod's zone.
         "volumeBindingMode": "WaitForFirstConsumer",
@@ -48,11 +50,18 @@ class EbsCsiDriver(pulumi.ComponentResource):
         cluster: ClusterContext,
         kubernetes_version: str,
         retain_volumes: bool,
+        volume_key_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("eks-platform:addons:EbsCsiDriver", name, None, opts)
         identity = cluster.identity(
-            self, name, "kube-system", SERVICE_ACCOUNT, aws_managed_policies=[DRIVER_POLICY], associate=False
+            self,
+            name,
+            "kube-system",
+            SERVICE_ACCOUNT,
+            aws_managed_policies=[DRIVER_POLICY],
+            inline_policies={"volume-key": key_use_through(f"ec2.{cluster.region}.amazonaws.com", volume_key_arn)},
+            associate=False,
         )
         self.addon = eks_addon(
             self,
@@ -70,7 +79,7 @@ class EbsCsiDriver(pulumi.ComponentResource):
         )
         on_cluster = cluster.on_cluster(self)
         self.storage_class = declare(
-            gp3_storage_class("Retain" if retain_volumes else "Delete"),
+            gp3_storage_class("Retain" if retain_volumes else "Delete", volume_key_arn),
             pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[self.addon])),
         )
         # EKS ships a gp2 class; only one class may be the default.

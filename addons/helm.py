@@ -18,6 +18,7 @@ def helm_release(
     opts: pulumi.ResourceOptions,
     after: Sequence[pulumi.Resource] = (),
     skip_crds: bool = False,
+    protect: bool = False,
 ) -> k8s.helm.v3.Release:
     """A release named after its chart (so service account names are predictable).
 
@@ -36,5 +37,5 @@ def helm_release(
         values=values,
         skip_crds=skip_crds,
         atomic=True,
-        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(after))),
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=list(after), protect=protect)),
     )

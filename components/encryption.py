@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document
+from components.key_policy import USE_ACTIONS, administration, protection, use_through_iam
 from components.tagging import resource_tags
 
 
@@ -18,6 +19,39 @@ class PlatformKeysArgs:
     region: str
     tags: Mapping[str, str]
     protect: bool
+    # Who may manage the keys (the deployer first, who must be able to update the policy it writes).
+    administrators: tuple[str, ...]
+    # Where state is protected, the only principal that may disable a key or schedule its deletion.
+    break_glass_role: str | None
+
+
+def auto_scaling_use(account_id: pulumi.Input[str]) -> list[dict]:
+    """Managed node groups launch through Auto Scaling's service-linked role, which takes no IAM
+    policy, so the key policy names it (EC2 User Guide, "Required AWS KMS key policy for use with
+    encrypted volumes"). It is matched by ARN in a condition: the role may not exist yet when the
+    key is created, and a missing principal would make the policy invalid."""
+    role_arn = pulumi.Output.concat(
+        "arn:aws:iam::", account_id, ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+    )
+    caller = {"ArnEquals": {"aws:PrincipalArn": role_arn}}
+    return [
+        {
+            "Sid": "AutoScalingUsesForNodeVolumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": list(USE_ACTIONS),
+            "Resource": "*",
+            "Condition": caller,
+        },
+        {
+            "Sid": "AutoScalingGrantsForNodeVolumes",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "kms:CreateGrant",
+            "Resource": "*",
+            "Condition": {**caller, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+        },
+    ]
 
 
 class PlatformKeys(pulumi.ComponentResource):
@@ -31,14 +65,11 @@ class PlatformKeys(pulumi.ComponentResource):
     def __init__(self, name: str, args: PlatformKeysArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-platform:components:PlatformKeys", name, None, opts)
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        owner = {
-            "Sid": "AccountAdministers",
-            "Effect": "Allow",
-            "Principal": {"AWS": pulumi.Output.concat("arn:aws:iam::", account_id, ":root")},
-            "Action": "kms:*",
-            "Resource": "*",
-        }
-        secrets = self._key(args, "secrets", "EKS envelope encryption of Kubernetes secrets", [owner])
+        root = pulumi.Output.concat("arn:aws:iam::", account_id, ":root")
+        owner = [administration(args.administrators), *use_through_iam(root)]
+        if args.protect and args.break_glass_role:
+            owner.append(protection(args.break_glass_role))
+        secrets = self._key(args, "secrets", "EKS envelope encryption of Kubernetes secrets", owner)
         logs_use = {
             "Sid": "CloudWatchLogsUse",
             "Effect": "Allow",
@@ -63,7 +94,7 @@ class PlatformKeys(pulumi.ComponentResource):
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         }
         logs = self._key(
-            args, "logs", "CloudWatch Logs encryption of platform log groups", [owner, logs_use, logs_describe]
+            args, "logs", "CloudWatch Logs encryption of platform log groups", [*owner, logs_use, logs_describe]
         )
         # CloudWatch alarms publish to an encrypted SNS topic only if they may use its key;
         # the AWS-managed aws/sns key does not allow that.
@@ -75,9 +106,11 @@ class PlatformKeys(pulumi.ComponentResource):
             "Resource": "*",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         }
-        alerts = self._key(args, "alerts", "SNS encryption of the platform alarm topic", [owner, alarms_publish])
+        alerts = self._key(args, "alerts", "SNS encryption of the platform alarm topic", [*owner, alarms_publish])
         # EBS volumes (nodes, volume claims), workload buckets and the AMP workspace.
-        data = self._key(args, "data", "EBS volumes, workload buckets and metrics at rest", [owner])
+        data = self._key(
+            args, "data", "EBS volumes, workload buckets and metrics at rest", [*owner, *auto_scaling_use(account_id)]
+        )
         self.data_key_arn = data.arn
         self.secrets_key_arn = secrets.arn
         self.logs_key_arn = logs.arn

@@ -39,6 +39,29 @@ def policy_document(statements: Sequence[Mapping[str, Any]]) -> pulumi.Output[st
     return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+def key_use_through(service_host: str, key_arn: pulumi.Input[str]) -> pulumi.Output[str]:
+    """Use one KMS key, only through one AWS service (kms:ViaService), grants only for AWS resources."""
+    via = {"StringEquals": {"kms:ViaService": service_host}}
+    return policy_document(
+        [
+            {
+                "Sid": "UseTheKeyThroughTheService",
+                "Effect": "Allow",
+                "Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                "Resource": key_arn,
+                "Condition": via,
+            },
+            {
+                "Sid": "GrantTheServiceTheKey",
+                "Effect": "Allow",
+                "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                "Resource": key_arn,
+                "Condition": {**via, "Bool": {"kms:GrantIsForAWSResource": "true"}},
+            },
+        ]
+    )
+
+
 def aws_managed_policy(name: str) -> str:
     return f"arn:aws:iam::aws:policy/{name}"
 

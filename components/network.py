@@ -153,9 +153,20 @@ class Network(pulumi.ComponentResource):
             tags=self._tags(name),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
+        # Only flow logs of this account may use the role (confused-deputy protection).
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        trust = account_id.apply(
+            lambda account: service_trust_policy(
+                "vpc-flow-logs.amazonaws.com",
+                {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": f"arn:aws:ec2:{args.region}:{account}:vpc-flow-log/*"},
+                },
+            )
+        )
         role = aws.iam.Role(
             name,
-            assume_role_policy=service_trust_policy("vpc-flow-logs.amazonaws.com"),
+            assume_role_policy=trust,
             tags=self._tags(name),
             opts=self._child,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
@@ -12,18 +13,35 @@ import pulumi_aws as aws
 from components.iam import aws_managed_policy
 from components.tagging import resource_tags
 
-POD_IDENTITY_TRUST = json.dumps(
-    {
+POD_IDENTITY_SERVICE = "pods.eks.amazonaws.com"
+
+
+def pod_identity_trust(account_id: str, cluster_name: str, namespace: str, service_account: str) -> dict[str, Any]:
+    """EKS Pod Identity may assume the role only for one service account of one cluster of this account.
+
+    EKS sets these session tags when it assumes the role (Amazon EKS User Guide, "Create IAM role
+    with trust policy required by EKS Pod Identity" and "Enable or disable session tags"); without
+    them any association in the account, in any cluster, could use the role.
+    """
+    return {
         "Version": "2012-10-17",
         "Statement": [
             {
+                "Sid": "EksPodIdentityForOneServiceAccount",
                 "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Principal": {"Service": POD_IDENTITY_SERVICE},
                 "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": account_id,
+                        "aws:RequestTag/eks-cluster-name": cluster_name,
+                        "aws:RequestTag/kubernetes-namespace": namespace,
+                        "aws:RequestTag/kubernetes-service-account": service_account,
+                    }
+                },
             }
         ],
     }
-)
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,11 @@ class PodIdentity:
 
 def pod_identity(owner: pulumi.Resource, name: str, args: PodIdentityArgs) -> PodIdentity:
     child = pulumi.ResourceOptions(parent=owner)
-    role = aws.iam.Role(name, assume_role_policy=POD_IDENTITY_TRUST, tags=resource_tags(args.tags, name), opts=child)
+    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=owner)).account_id
+    trust = pulumi.Output.all(account_id, args.cluster_name).apply(
+        lambda ids: json.dumps(pod_identity_trust(ids[0], ids[1], args.namespace, args.service_account))
+    )
+    role = aws.iam.Role(name, assume_role_policy=trust, tags=resource_tags(args.tags, name), opts=child)
     grants: list[pulumi.Resource] = [
         aws.iam.RolePolicyAttachment(
             f"{name}-{policy}", role=role.name, policy_arn=aws_managed_policy(policy), opts=child

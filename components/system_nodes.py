@@ -52,6 +52,8 @@ class SystemNodeGroupArgs:
     security_group_ids: Sequence[pulumi.Input[str]]
     settings: SystemNodeSettings
     tags: Mapping[str, str]
+    # The platform's key for data at rest; node volumes are encrypted with it.
+    volume_key_arn: pulumi.Input[str]
     # Add-ons nodes need before they join (CNI, kube-proxy, Pod Identity agent).
     after: Sequence[pulumi.Resource] = ()
 
@@ -64,7 +66,7 @@ class SystemNodeGroup(pulumi.ComponentResource):
         super().__init__("eks-platform:components:SystemNodeGroup", name, None, opts)
         cfg = args.settings
         role = node_role(self, f"{name}-node", args.tags)
-        launch_template = self._launch_template(name, cfg, args.security_group_ids, args.tags)
+        launch_template = self._launch_template(name, args)
         self.node_group = eks.ManagedNodeGroup(
             name,
             cluster=args.cluster,
@@ -91,13 +93,8 @@ class SystemNodeGroup(pulumi.ComponentResource):
         self.role_arn = role.arn
         self.register_outputs({"role_arn": self.role_arn})
 
-    def _launch_template(
-        self,
-        name: str,
-        cfg: SystemNodeSettings,
-        security_group_ids: Sequence[pulumi.Input[str]],
-        tags: Mapping[str, str],
-    ) -> aws.ec2.LaunchTemplate:
+    def _launch_template(self, name: str, args: SystemNodeGroupArgs) -> aws.ec2.LaunchTemplate:
+        cfg, tags, security_group_ids = args.settings, args.tags, args.security_group_ids
         devices = _ROOT_DEVICES[cfg.ami_family]
         sizes = [cfg.disk_size_gib] if len(devices) == 1 else [BOTTLEROCKET_OS_VOLUME_GIB, cfg.disk_size_gib]
         instance_tags = resource_tags(tags, f"{name}-node")
@@ -117,6 +114,7 @@ class SystemNodeGroup(pulumi.ComponentResource):
                         "volume_size": size,
                         "volume_type": "gp3",
                         "encrypted": "true",
+                        "kms_key_id": args.volume_key_arn,
                         "delete_on_termination": "true",
                     },
                 }

@@ -91,6 +91,8 @@ def computed_state(
         # Never a real password: the offline plan only needs a value of the right length.
         length = int(inputs.get("length", 16))
         state = {"result": (digest(stack, name, length=64) * (length // 64 + 1))[:length]}
+    elif typ.startswith("tls:index/"):
+        state = _tls_state(typ, digest(stack, typ, name))
     elif typ.startswith("aws:ec2/"):
         kind = typ.split(":")[-1].lower()
         state = {"arn": f"{arn_prefix.format(service='ec2')}:{kind}/{rid}", "ownerId": account}
@@ -98,6 +100,33 @@ def computed_state(
         service, kind = typ.split(":")[1].split("/")[0], typ.split(":")[-1].lower()
         state = {"arn": f"{arn_prefix.format(service=service)}:{kind}/{rid}"}
     return {"id": rid, **state}
+
+
+# Outputs the engine stores as secrets (the providers' additionalSecretOutputs); the mocks do the same.
+ENGINE_SECRET_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "tls:index/privateKey:PrivateKey": ("privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"),
+}
+
+
+def _pem(label: str, body: str) -> str:
+    """PEM-shaped, never a real key or certificate: the offline plan only needs the shape."""
+    return f"-----BEGIN {label}-----\noffline-plan {body}\n-----END {label}-----\n"
+
+
+def _tls_state(typ: str, body: str) -> dict[str, Any]:
+    """pulumi_tls's outputs: keys, certificates and requests as PEM text."""
+    if typ == "tls:index/privateKey:PrivateKey":
+        return {
+            "privateKeyPem": _pem("PRIVATE KEY", body),
+            "privateKeyPemPkcs8": _pem("PRIVATE KEY", body),
+            "privateKeyOpenssh": _pem("OPENSSH PRIVATE KEY", body),
+            "publicKeyPem": _pem("PUBLIC KEY", body),
+            "publicKeyFingerprintSha256": f"SHA256:{body}",
+        }
+    if typ == "tls:index/certRequest:CertRequest":
+        return {"certRequestPem": _pem("CERTIFICATE REQUEST", body)}
+    # SelfSignedCert and LocallySignedCert.
+    return {"certPem": _pem("CERTIFICATE", body), "readyForRenewal": False, "keyAlgorithm": "RSA"}
 
 
 def eks_cluster_state(cluster_name: str, region: str, stack: str, account: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from offline_plan.cloud_values import (
+    ENGINE_SECRET_OUTPUTS,
     computed_state,
     digest,
     eks_cluster_state,
@@ -30,6 +31,15 @@ def availability_zones(region: str, query: dict[str, Any]) -> dict[str, Any]:
         if zone_id not in excluded_ids and name not in excluded_names
     )
     return {"names": [name for name, _ in zones], "zoneIds": [zone_id for _, zone_id in zones], "id": region}
+
+
+def engine_secrets(typ: str, state: dict[str, Any]) -> dict[str, Any]:
+    """Mark the outputs the engine would keep secret, so the program sees them as secrets too."""
+    secret = ENGINE_SECRET_OUTPUTS.get(typ, ())
+    return {
+        key: {rpc._special_sig_key: rpc._special_secret_sig, "value": value} if key in secret else value
+        for key, value in state.items()
+    }
 
 
 class UnmockedInvokeError(RuntimeError):
@@ -55,7 +65,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return None, {}
         state = computed_state(args.typ, args.name, args.inputs, self.region, self.stack, self.account)
         rid = state.pop("id")
-        return rid, {**args.inputs, **state}
+        return rid, {**args.inputs, **engine_secrets(args.typ, state)}
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
         return self._invoke(args), []

@@ -38,6 +38,15 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class KeySettings:
+    """Who administers the platform's KMS keys, apart from the deployer; who may disable or delete them."""
+
+    administrators: tuple[str, ...]
+    # The only principal that may disable a key or schedule its deletion where state is protected.
+    break_glass_role: str | None
+
+
+@dataclass(frozen=True)
 class ClusterSettings:
     name: str
     kubernetes_version: str
@@ -165,6 +174,9 @@ class ObservabilitySettings:
     alert_emails: tuple[str, ...]
     # A dead man's switch URL Alertmanager's always-firing Watchdog alert is sent to.
     heartbeat_url: str | None
+    # Grafana's internal ALB: its ACM certificate (HTTPS only), and who besides the VPC may reach it.
+    grafana_certificate_arn: str | None
+    grafana_inbound_cidrs: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,7 @@ class Settings:
     workloads: WorkloadSettings
     observability: ObservabilitySettings
     protect_stateful_resources: bool
+    keys: KeySettings
     tags: Mapping[str, str]
 
     @property

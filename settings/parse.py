@@ -18,6 +18,7 @@ from settings.aws_catalog import (
 from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
 from settings.keys import check_keys
+from settings.keys_access import parse_keys
 from settings.model import (
     ClusterSettings,
     DrSettings,
@@ -34,7 +35,7 @@ from settings.tags import parse_tags
 from settings.workloads import parse_dns, parse_workloads
 
 TOP_LEVEL_KEYS = (
-    "environment", "account", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
+    "environment", "account", "kms", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
     "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags",
 )  # fmt: skip
 
@@ -92,8 +93,9 @@ def parse_settings(
         karpenter=parse_karpenter(root, dr.role),
         dns=parse_dns(root),
         workloads=parse_workloads(root, dr.role, region, account.id),
-        observability=parse_observability(root, protect),
+        observability=parse_observability(root, protect, region, account.id),
         protect_stateful_resources=protect,
+        keys=parse_keys(root, account.id, cluster.deployer_principal, protect),
         tags=parse_tags(root, project, stack, environment),
     )
     check_spot_role_ownership(root, account, settings.uses_spot, stacks)

@@ -48,23 +48,25 @@ def _web(workloads: ConfigReader, role: str, region: str, account_id: str) -> We
         standby = _hpa(web, "standbyHpa")
         if role == "standby":
             bounds = standby
-    certificate = None
-    if web.has("certificateArn"):
-        # ACM certificates are regional: a load balancer can only use one of its own region and account.
-        allowed = (
-            f"an ACM certificate ARN of this stack's region and account: "
-            f"arn:aws:acm:{region}:{account_id}:certificate/<id>"
-        )
-        certificate = web.string("certificateArn", allowed)
-        match = _CERTIFICATE_ARN.match(certificate)
-        if not match or match.group("region") != region or match.group("account") != account_id:
-            raise web.fail("certificateArn", certificate, allowed)
+    certificate = acm_certificate_arn(web, "certificateArn", region, account_id) if web.has("certificateArn") else None
     return WebSettings(
         min_replicas=bounds[0],
         max_replicas=bounds[1],
         target_cpu_percent=web.integer("targetCpuPercent", 10, 95),
         certificate_arn=certificate,
     )
+
+
+def acm_certificate_arn(reader: ConfigReader, key: str, region: str, account_id: str) -> str:
+    """ACM certificates are regional: a load balancer can only use one of its own region and account."""
+    allowed = (
+        f"an ACM certificate ARN of this stack's region and account: arn:aws:acm:{region}:{account_id}:certificate/<id>"
+    )
+    certificate = reader.string(key, allowed)
+    match = _CERTIFICATE_ARN.match(certificate)
+    if not match or match.group("region") != region or match.group("account") != account_id:
+        raise reader.fail(key, certificate, allowed)
+    return certificate
 
 
 def _hpa(web: ConfigReader, key: str) -> tuple[int, int]:

@@ -47,6 +47,9 @@ SUPPRESSED = {
     ("aws:iam/policy:Policy", "AllowScopedEC2LaunchTemplateAccessActions", "RESOURCE_MISMATCH"): (
         "Same split as AllowScopedEC2InstanceAccessActions: launch templates only, conditioned on cluster tags."
     ),
+    ("aws:iam/policy:Policy", "AllowEC2InstanceAccessInTheClusterVpc", "RESOURCE_MISMATCH"): (
+        "Same split: the subnets and security groups, apart so ec2:Vpc can hold them to the cluster's VPC."
+    ),
     ("aws:iam/policy:Policy", "AllowScopedEC2InstanceActionsWithTags", "RESOURCE_MISMATCH"): (
         "Same split: the resources created with cluster and nodepool request tags."
     ),

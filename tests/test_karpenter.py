@@ -107,7 +107,8 @@ READ_ONLY_PREFIXES = ("Describe", "Get", "List")
 
 
 def test_controller_has_every_statement_of_the_official_policy_attached(any_stack):
-    assert set(policies(any_stack)) == OFFICIAL_SIDS
+    # The official statements, plus the subnets and security groups split out to hold them to the VPC.
+    assert set(policies(any_stack)) == OFFICIAL_SIDS | {"AllowEC2InstanceAccessInTheClusterVpc"}
     role_name = controller_role(any_stack)["inputs"]["name"]
     attached_policies = {
         dependency
@@ -214,14 +215,17 @@ def test_interruption_queue_is_encrypted_and_short_lived(any_stack):
     assert queue["inputs"]["messageRetentionSeconds"] == 300
 
 
-def test_queue_policy_lets_eventbridge_send_and_denies_plain_http(any_stack):
+def test_queue_policy_lets_only_this_stacks_rules_send_and_denies_plain_http(any_stack):
     queue = any_stack.one("aws:sqs/queue:Queue")
     policy = any_stack.one("aws:sqs/queuePolicy:QueuePolicy")
     statements = {s["Sid"]: s for s in json.loads(policy["inputs"]["policy"])["Statement"]}
     write = statements["EventBridgeWrite"]
-    assert write["Principal"]["Service"] == ["events.amazonaws.com", "sqs.amazonaws.com"]
+    assert write["Principal"]["Service"] == "events.amazonaws.com"
     assert write["Action"] == "sqs:SendMessage"
     assert write["Resource"].endswith(queue["inputs"]["name"])
+    rules = {ref(rule) for rule in any_stack.of_type("aws:cloudwatch/eventRule:EventRule")}
+    assert len(write["Condition"]["ArnEquals"]["aws:SourceArn"]) == len(rules) == 5
+    assert rules <= set(policy["dependencies"])
     assert statements["DenyHTTP"]["Effect"] == "Deny"
     assert ref(queue) in policy["dependencies"]
 
@@ -443,7 +447,7 @@ def test_v1_check_catches_a_broken_node_pool(breakage, problem):
     ],
 )
 def test_v1_check_catches_a_broken_node_class(breakage, problem):
-    obj = copy.deepcopy(ec2_node_class(pool_settings("prod"), "c", "role-name", {"team": "a"}))
+    obj = copy.deepcopy(ec2_node_class(pool_settings("prod"), "c", "role-name", {"team": "a"}, "arn:aws:kms:x"))
     assert ec2_node_class_problems(obj) == []
     breakage(obj)
     assert any(problem in p for p in ec2_node_class_problems(obj))

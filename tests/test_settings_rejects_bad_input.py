@@ -184,6 +184,19 @@ BAD_CONFIGS = {
     "tag value with a forbidden character": ("dev", set_key("eks-platform:tags", {"owner": "a<b"}), "eks-platform:tags", {"owner": "a<b"}),
     "tag key with the reserved prefix in capitals": ("dev", set_key("eks-platform:tags", {"AWS:team": "x"}), "eks-platform:tags", {"AWS:team": "x"}),
     "tag value a number": ("dev", set_key("eks-platform:tags", {"cost-center": 42}), "eks-platform:tags", {"cost-center": 42}),
+    # --- Grafana's internal load balancer -----------------------------------------------------------
+    "grafana certificate missing with the internal ingress": ("prod", lambda c: c["eks-platform:observability"].pop("grafanaCertificateArn"), "eks-platform:observability.grafanaCertificateArn", "<missing>"),
+    "grafana certificate of another region": ("prod", set_in("observability", grafanaCertificateArn="arn:aws:acm:us-west-2:123456789012:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"), "eks-platform:observability.grafanaCertificateArn", "arn:aws:acm:us-west-2:123456789012:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"),
+    "grafana certificate of another account": ("prod-dr", set_in("observability", grafanaCertificateArn="arn:aws:acm:us-west-2:111122223333:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"), "eks-platform:observability.grafanaCertificateArn", "arn:aws:acm:us-west-2:111122223333:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"),
+    "grafana certificate from iam": ("prod", set_in("observability", grafanaCertificateArn="arn:aws:iam::123456789012:server-certificate/grafana"), "eks-platform:observability.grafanaCertificateArn", "arn:aws:iam::123456789012:server-certificate/grafana"),
+    "grafana certificate without the internal ingress": ("dev", set_in("observability", grafanaCertificateArn="arn:aws:acm:us-east-1:111122223333:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"), "eks-platform:observability.grafanaCertificateArn", "arn:aws:acm:us-east-1:111122223333:certificate/5d2e8f0a-3c4b-4d6e-8f1a-2b3c4d5e6f70"),
+    "grafana source public": ("prod", set_in("observability", grafanaInboundCidrs=["8.8.8.0/24"]), "eks-platform:observability.grafanaInboundCidrs", "8.8.8.0/24"),
+    "grafana source cgnat": ("prod", set_in("observability", grafanaInboundCidrs=["100.64.0.0/10"]), "eks-platform:observability.grafanaInboundCidrs", "100.64.0.0/10"),
+    "grafana source everywhere": ("prod", set_in("observability", grafanaInboundCidrs=["0.0.0.0/0"]), "eks-platform:observability.grafanaInboundCidrs", "0.0.0.0/0"),
+    "grafana source without a prefix": ("prod", set_in("observability", grafanaInboundCidrs=["10.99.0.1"]), "eks-platform:observability.grafanaInboundCidrs", "10.99.0.1"),
+    "grafana source with host bits": ("prod", set_in("observability", grafanaInboundCidrs=["10.99.0.1/16"]), "eks-platform:observability.grafanaInboundCidrs", "10.99.0.1/16"),
+    "grafana source twice": ("prod", set_in("observability", grafanaInboundCidrs=["10.99.0.0/16", "10.99.0.0/16"]), "eks-platform:observability.grafanaInboundCidrs", "10.99.0.0/16"),
+    "grafana sources without the internal ingress": ("dev", set_in("observability", grafanaInboundCidrs=["10.99.0.0/16"]), "eks-platform:observability.grafanaInboundCidrs", ["10.99.0.0/16"]),
 }  # fmt: skip
 
 

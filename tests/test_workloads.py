@@ -39,6 +39,11 @@ def workloads_config(stack):
     return stack_config(stack)["eks-platform:workloads"]
 
 
+def web_bucket(stack):
+    """The web workload's bucket; protected stacks also hold the web ALB's access-log bucket."""
+    return stack.one("aws:s3/bucket:Bucket", f"{stack.outputs['clusterName']}-web")
+
+
 # --- Every pod ---------------------------------------------------------------------------
 
 
@@ -137,7 +142,7 @@ def test_web_role_reads_and_writes_exactly_one_private_bucket(any_stack):
         if a["inputs"]["namespace"] == "web"
     )
     assert association["inputs"]["serviceAccount"] == "web"
-    (bucket,) = any_stack.of_type("aws:s3/bucket:Bucket")
+    bucket = web_bucket(any_stack)
     (policy,) = [
         json.loads(p["inputs"]["policy"])
         for p in any_stack.of_type("aws:iam/rolePolicy:RolePolicy")
@@ -156,13 +161,15 @@ def test_web_role_reads_and_writes_exactly_one_private_bucket(any_stack):
 
 def test_bucket_is_versioned_encrypted_private_and_protected_in_prod(dev, prod):
     for stack, protected in ((dev, False), (prod, True)):
-        (bucket,) = stack.of_type("aws:s3/bucket:Bucket")
+        bucket = web_bucket(stack)
         assert bucket["protect"] is protected
-        versioning = stack.one("aws:s3/bucketVersioning:BucketVersioning")
+        versioning = stack.one("aws:s3/bucketVersioning:BucketVersioning", bucket["name"])
         assert versioning["inputs"]["versioningConfiguration"]["status"] == "Enabled"
-        encryption = stack.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        encryption = stack.one(
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket["name"]
+        )
         assert encryption["inputs"]["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "aws:kms"
-        block = stack.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")["inputs"]
+        block = stack.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket["name"])["inputs"]
         assert all(
             block[k] is True
             for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
@@ -204,9 +211,16 @@ def test_mongodb_volumes_on_gp3_with_a_headless_service_probes_and_a_budget(any_
 
 
 def test_mongodb_credentials_are_generated_secrets_never_literals(any_stack):
-    secret = one(any_stack, "Secret", "mongodb")
+    (secret,) = [
+        s for s in objects(any_stack, "Secret", "mongodb") if s["inputs"]["metadata"]["name"] == "mongodb-credentials"
+    ]
     assert secret["inputs"]["stringData"] == {"username": "[secret]", "password": "[secret]", "keyfile": "[secret]"}
-    passwords = [p for p in any_stack.of_type("random:index/randomPassword:RandomPassword") if "-mongodb-" in p["name"]]
+    # Root and keyfile; web's application user has its own (tests/test_mongodb_app_user.py).
+    passwords = [
+        p
+        for p in any_stack.of_type("random:index/randomPassword:RandomPassword")
+        if "-mongodb-" in p["name"] and not p["name"].endswith("-app-user-password")
+    ]
     assert len(passwords) == 2
     assert {ref(p) for p in passwords} <= set(secret["dependencies"])
     (mongod,) = pod_spec(one(any_stack, "StatefulSet", "mongodb"))["containers"]
@@ -257,7 +271,7 @@ def test_batch_cron_job_limits_concurrency_history_and_runtime(any_stack):
 
 
 def test_batch_may_only_write_reports_into_the_web_bucket(any_stack):
-    (bucket,) = any_stack.of_type("aws:s3/bucket:Bucket")
+    bucket = web_bucket(any_stack)
     (policy_resource,) = [
         p for p in any_stack.of_type("aws:iam/rolePolicy:RolePolicy") if p["name"].endswith("-batch-reports")
     ]

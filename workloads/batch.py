@@ -10,6 +10,7 @@ import pulumi
 import versions
 from components.pod_identity import PodIdentityArgs, pod_identity
 from settings.model import BatchSettings
+from workloads.bucket import key_use_policy
 from workloads.context import WorkloadContext
 from workloads.hardening import (
     container_security_context,
@@ -121,6 +122,7 @@ class Batch(pulumi.ComponentResource):
         bucket_name: pulumi.Input[str],
         bucket_arn: pulumi.Output[str],
         context: WorkloadContext,
+        region: str,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("eks-platform:workloads:Batch", name, None, opts)
@@ -132,7 +134,10 @@ class Batch(pulumi.ComponentResource):
                 namespace=NAMESPACE,
                 service_account=APP,
                 tags=context.tags,
-                inline_policies={"reports": bucket_arn.apply(report_write_policy)},
+                inline_policies={
+                    "reports": bucket_arn.apply(report_write_policy),
+                    "reports-key": key_use_policy(context.data_key_arn, region),
+                },
             ),
         )
         context.declare_all(self, batch_manifests(batch, bucket_name), after=[*context.capacity, *identity.grants])

@@ -40,12 +40,16 @@ class WorkloadContext:
         parent: pulumi.Resource,
         manifests: Sequence[dict[str, Any]],
         after: Sequence[pulumi.Resource] = (),
+        holds_state: bool = False,
     ) -> dict[str, pulumi.CustomResource]:
         """Declare manifests in order; everything but a Namespace waits for it and for `after`.
 
+        `holds_state`: the objects are protected where the stack protects stateful resources.
         Returns the created objects keyed by kind (the last of each kind).
         """
-        on_cluster = pulumi.ResourceOptions(parent=parent, provider=self.kubernetes_provider)
+        on_cluster = pulumi.ResourceOptions(
+            parent=parent, provider=self.kubernetes_provider, protect=holds_state and self.protect
+        )
         created: dict[str, pulumi.CustomResource] = {}
         needs = list(after)
         for manifest in manifests:

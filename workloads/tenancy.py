@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PSA_LEVEL = "restricted"
+from addons.platform_namespaces import RESTRICTED, pod_security_labels
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,10 @@ def namespace_manifests(name: str, quota: Quota, extra_labels: dict[str, str] | 
 
 
 def _namespace(name: str, extra_labels: dict[str, str]) -> dict[str, Any]:
-    psa = {f"pod-security.kubernetes.io/{mode}": PSA_LEVEL for mode in ("enforce", "audit", "warn")}
-    psa.update({f"pod-security.kubernetes.io/{mode}-version": "latest" for mode in ("enforce", "audit", "warn")})
     return {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {"name": name, "labels": {**psa, **extra_labels}},
+        "metadata": {"name": name, "labels": {**pod_security_labels(RESTRICTED), **extra_labels}},
     }
 
 

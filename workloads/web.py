@@ -12,8 +12,9 @@ from addons.observability.prometheus_stack import NAMESPACE as MONITORING_NAMESP
 from addons.observability.prometheus_stack import PROMETHEUS_POD_LABELS
 from components.pod_identity import PodIdentityArgs, pod_identity
 from settings.model import WebSettings
-from workloads.bucket import private_bucket
+from workloads.bucket import BucketArgs, key_use_policy, private_bucket
 from workloads.context import WorkloadContext
+from workloads.edge import EdgeArgs, edge_protection
 from workloads.hardening import (
     container_security_context,
     https_egress,
@@ -32,6 +33,15 @@ HTTP_PORT = 9898
 METRICS_PORT = 9797
 MONGODB_PORT = 27017
 CPU_LIMIT_MILLI, MEMORY_LIMIT_MI = 500, 256
+# podinfo's read-only routes (pkg/api/http/server.go); the WAF blocks every other one, among them
+# /panic, /readyz/disable, /env, /store, /cache, /token, /delay, /ws/echo, /debug/pprof and /metrics
+# (Prometheus scrapes the metrics port inside the cluster).
+READ_PATHS = ("/", "/healthz", "/readyz", "/version", "/api/info")
+# After a pod starts terminating, the controller deregisters it and the ALB needs a few seconds to
+# stop sending it new requests; the pod keeps serving meanwhile. Then podinfo drains in-flight
+# requests (its server-shutdown-timeout is 5s) within the grace period.
+PRE_STOP_SLEEP_SECONDS = 15
+TERMINATION_GRACE_SECONDS = PRE_STOP_SLEEP_SECONDS + 15
 RESOURCES = {
     "requests": {"cpu": "100m", "memory": "64Mi"},
     "limits": {"cpu": f"{CPU_LIMIT_MILLI}m", "memory": f"{MEMORY_LIMIT_MI}Mi"},
@@ -39,7 +49,11 @@ RESOURCES = {
 
 
 def web_manifests(
-    web: WebSettings, bucket_name: pulumi.Input[str], public_subnet_cidrs: list[str], hostname: str | None
+    web: WebSettings,
+    bucket_name: pulumi.Input[str],
+    public_subnet_cidrs: list[str],
+    hostname: str | None,
+    edge_annotations: dict[str, pulumi.Input[str]] | None = None,
 ) -> list[dict[str, Any]]:
     # Room for every replica at its limits plus a rolling update's surge pod.
     pods = web.max_replicas + 1
@@ -51,7 +65,7 @@ def web_manifests(
         _service_account(),
         _deployment(bucket_name),
         _service(),
-        _ingress(web, hostname),
+        _ingress(web, hostname, edge_annotations or {}),
         _autoscaler(web),
         disruption_budget(NAMESPACE, APP),
         _network_policy(public_subnet_cidrs),
@@ -86,6 +100,8 @@ def _deployment(bucket_name: pulumi.Input[str]) -> dict[str, Any]:
         "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
         "livenessProbe": {**probe, "failureThreshold": 3},
         "readinessProbe": {"httpGet": {"path": "/readyz", "port": "http"}, "periodSeconds": 5, "failureThreshold": 2},
+        # Kubernetes' own sleep action (on by default since 1.30): no shell or binary in the image needed.
+        "lifecycle": {"preStop": {"sleep": {"seconds": PRE_STOP_SLEEP_SECONDS}}},
         "resources": RESOURCES,
         "securityContext": container_security_context(),
         "volumeMounts": [{"name": "data", "mountPath": "/data"}, {"name": "tmp", "mountPath": "/tmp"}],
@@ -117,7 +133,7 @@ def _deployment(bucket_name: pulumi.Input[str]) -> dict[str, Any]:
                     "automountServiceAccountToken": False,
                     "securityContext": pod_security_context(),
                     "topologySpreadConstraints": spread,
-                    "terminationGracePeriodSeconds": 30,
+                    "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
                     "containers": [container],
                     "volumes": [scratch_volume("data"), scratch_volume("tmp")],
                 },
@@ -142,11 +158,12 @@ def _service() -> dict[str, Any]:
     }
 
 
-def _ingress(web: WebSettings, hostname: str | None) -> dict[str, Any]:
-    annotations = {
+def _ingress(web: WebSettings, hostname: str | None, edge_annotations: dict[str, pulumi.Input[str]]) -> dict[str, Any]:
+    annotations: dict[str, pulumi.Input[str]] = {
         "alb.ingress.kubernetes.io/scheme": "internet-facing",
         "alb.ingress.kubernetes.io/target-type": "ip",
         "alb.ingress.kubernetes.io/healthcheck-path": "/readyz",
+        **edge_annotations,
     }
     if web.certificate_arn:
         annotations.update(
@@ -252,24 +269,47 @@ class Web(pulumi.ComponentResource):
     bucket_arn: pulumi.Output[str]
 
     def __init__(
-        self, name: str, web: WebSettings, context: WorkloadContext, opts: pulumi.ResourceOptions | None = None
+        self,
+        name: str,
+        web: WebSettings,
+        context: WorkloadContext,
+        region: str,
+        account_id: str,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("eks-platform:workloads:Web", name, None, opts)
-        bucket = private_bucket(self, f"{context.cluster_name}-web", context.tags, context.protect)
+        prefix = f"{context.cluster_name}-web"
+        bucket = private_bucket(
+            self, prefix, BucketArgs(tags=context.tags, protect=context.protect, kms_key_arn=context.data_key_arn)
+        ).bucket
         identity = pod_identity(
             self,
-            f"{context.cluster_name}-web",
+            prefix,
             PodIdentityArgs(
                 cluster_name=context.cluster_name_output,
                 namespace=NAMESPACE,
                 service_account=APP,
                 tags=context.tags,
-                inline_policies={"bucket": bucket.arn.apply(bucket_access_policy)},
+                inline_policies={
+                    "bucket": bucket.arn.apply(bucket_access_policy),
+                    "bucket-key": key_use_policy(context.data_key_arn, region),
+                },
             ),
         )
         hostname = f"web.{context.dns_domain}" if context.dns_domain else None
         after = [*context.capacity, *context.load_balancing, *context.metrics, *identity.grants]
-        context.declare_all(self, web_manifests(web, bucket.bucket, list(context.public_subnet_cidrs), hostname), after)
+        edge = None
+        if context.protect:
+            # Where state is protected, anonymous requests reach only podinfo's read paths.
+            edge = edge_protection(
+                self, prefix, EdgeArgs(account_id=account_id, tags=context.tags, read_paths=READ_PATHS)
+            )
+            # The controller creates the ALB from the Ingress: the ACL and the log bucket's policy come first.
+            after += edge.ready
+        manifests = web_manifests(
+            web, bucket.bucket, list(context.public_subnet_cidrs), hostname, edge.annotations if edge else None
+        )
+        context.declare_all(self, manifests, after)
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name})

@@ -27,10 +27,10 @@ from addons.karpenter.policy import (
     CONTROLLER_SERVICE_ACCOUNT,
     controller_policies,
     irsa_trust,
-    pod_identity_trust,
 )
-from components.iam import node_role
+from components.iam import key_use_through, node_role
 from components.kubernetes_objects import declare
+from components.pod_identity import pod_identity_trust
 from components.tagging import resource_tags
 from settings.model import KarpenterSettings
 
@@ -46,6 +46,12 @@ class KarpenterArgs:
     oidc_provider_url: pulumi.Input[str]
     kubernetes_provider: k8s.Provider
     tags: Mapping[str, str]
+    # The platform's key for data at rest: node volumes are encrypted with it.
+    volume_key_arn: pulumi.Input[str]
+    # The cluster's VPC: the controller launches nodes only into its subnets and security groups.
+    vpc_id: pulumi.Input[str]
+    # Stack protects stateful resources: the CRD release is protected too.
+    protect: bool
     # What must run before the controller starts (system nodes, CoreDNS, Pod Identity agent).
     controller_prerequisites: Sequence[pulumi.Resource]
 
@@ -73,7 +79,8 @@ class Karpenter(pulumi.ComponentResource):
         identity = self._controller_identity(node_role, interruption.queue)
 
         on_cluster = pulumi.ResourceOptions(parent=self, provider=args.kubernetes_provider)
-        crds = helm_release("karpenter-crd", CONTROLLER_NAMESPACE, {}, on_cluster)
+        # Deleting the CRD chart deletes every NodePool and the nodes under them: protected with state.
+        crds = helm_release("karpenter-crd", CONTROLLER_NAMESPACE, {}, on_cluster, protect=args.protect)
         irsa_role_arn = identity.arn if args.settings.identity == "irsa" else None
         values = pulumi.Output.all(interruption.queue.name, irsa_role_arn).apply(
             lambda resolved: controller_values(args.cluster_name, resolved[0], resolved[1])
@@ -109,12 +116,17 @@ class Karpenter(pulumi.ComponentResource):
 
     def _controller_identity(self, node_role: aws.iam.Role, queue: aws.sqs.Queue) -> _ControllerIdentity:
         args = self._args
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         if args.settings.identity == "irsa":
             trust = pulumi.Output.all(args.oidc_provider_arn, args.oidc_provider_url).apply(
                 lambda oidc: json.dumps(irsa_trust(oidc[0], oidc[1]))
             )
         else:
-            trust = pulumi.Output.from_input(json.dumps(pod_identity_trust()))
+            trust = pulumi.Output.all(account_id, args.cluster_name_output).apply(
+                lambda ids: json.dumps(
+                    pod_identity_trust(ids[0], ids[1], CONTROLLER_NAMESPACE, CONTROLLER_SERVICE_ACCOUNT)
+                )
+            )
         role = aws.iam.Role(
             self._prefix,
             name=self._prefix,
@@ -122,9 +134,8 @@ class Karpenter(pulumi.ComponentResource):
             tags=self._tags(self._prefix),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
-        documents = pulumi.Output.all(account_id, node_role.arn, queue.arn).apply(
-            lambda ids: controller_policies(args.region, ids[0], args.cluster_name, ids[1], ids[2])
+        documents = pulumi.Output.all(account_id, node_role.arn, queue.arn, args.vpc_id).apply(
+            lambda ids: controller_policies(args.region, ids[0], args.cluster_name, ids[1], ids[2], ids[3])
         )
         grants: list[pulumi.Resource] = []
         for concern in CONTROLLER_POLICY_NAMES:
@@ -143,6 +154,15 @@ class Karpenter(pulumi.ComponentResource):
                     opts=pulumi.ResourceOptions(parent=self),
                 )
             )
+        # Karpenter launches nodes itself (CreateFleet), so EC2 uses the volume key on its behalf.
+        grants.append(
+            aws.iam.RolePolicy(
+                f"{self._prefix}-volume-key",
+                role=role.id,
+                policy=key_use_through(f"ec2.{args.region}.amazonaws.com", args.volume_key_arn),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+        )
         if args.settings.identity == "podIdentity":
             grants.append(
                 aws.eks.PodIdentityAssociation(
@@ -166,7 +186,7 @@ class Karpenter(pulumi.ComponentResource):
     ) -> list[pulumi.Resource]:
         args = self._args
         node_class = declare(
-            ec2_node_class(args.settings, args.cluster_name, node_role.name, args.tags),
+            ec2_node_class(args.settings, args.cluster_name, node_role.name, args.tags, args.volume_key_arn),
             pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[crds, controller])),
         )
         pools: list[pulumi.Resource] = []

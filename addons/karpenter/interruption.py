@@ -45,17 +45,41 @@ def interruption_queue(owner: pulumi.Resource, cluster_name: str, tags: Mapping[
         tags=resource_tags(tags, name),
         opts=child,
     )
+    rules = []
+    for rule_name, (source, detail_type) in INTERRUPTION_EVENTS.items():
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-{rule_name}",
+            description=f"Karpenter interruption: {detail_type}",
+            event_pattern=json.dumps({"source": [source], "detail-type": [detail_type]}),
+            tags=resource_tags(tags, f"{name}-{rule_name}"),
+            opts=child,
+        )
+        rules.append(rule)
+        aws.cloudwatch.EventTarget(
+            f"{name}-{rule_name}", rule=rule.name, arn=queue.arn, target_id="KarpenterInterruptionQueue", opts=child
+        )
+    account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=owner)).account_id
     policy = aws.sqs.QueuePolicy(
         name,
         queue_url=queue.url,
         policy=policy_document(
             [
+                # As Karpenter's CloudFormation grants it, narrowed to this stack's rules and account.
                 {
                     "Sid": "EventBridgeWrite",
                     "Effect": "Allow",
-                    "Principal": {"Service": ["events.amazonaws.com", "sqs.amazonaws.com"]},
+                    "Principal": {"Service": "events.amazonaws.com"},
                     "Action": "sqs:SendMessage",
                     "Resource": queue.arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": [rule.arn for rule in rules]}},
+                },
+                {
+                    "Sid": "SqsWrite",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sqs.amazonaws.com"},
+                    "Action": "sqs:SendMessage",
+                    "Resource": queue.arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
                 },
                 {
                     "Sid": "DenyHTTP",
@@ -69,15 +93,4 @@ def interruption_queue(owner: pulumi.Resource, cluster_name: str, tags: Mapping[
         ),
         opts=child,
     )
-    for rule_name, (source, detail_type) in INTERRUPTION_EVENTS.items():
-        rule = aws.cloudwatch.EventRule(
-            f"{name}-{rule_name}",
-            description=f"Karpenter interruption: {detail_type}",
-            event_pattern=json.dumps({"source": [source], "detail-type": [detail_type]}),
-            tags=resource_tags(tags, f"{name}-{rule_name}"),
-            opts=child,
-        )
-        aws.cloudwatch.EventTarget(
-            f"{name}-{rule_name}", rule=rule.name, arn=queue.arn, target_id="KarpenterInterruptionQueue", opts=child
-        )
     return InterruptionQueue(queue=queue, policy=policy)

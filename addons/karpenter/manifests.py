@@ -13,6 +13,7 @@ from components.system_nodes import BOTTLEROCKET_OS_VOLUME_GIB
 from settings.model import KarpenterSettings, NodePoolSettings
 
 NODE_CLASS_NAME = "default"
+NODE_TERMINATION_GRACE_PERIOD = "24h"
 # Pods get AWS credentials from Pod Identity, never from the node: one hop keeps
 # IMDS out of reach of pod network namespaces (Karpenter's own default).
 NODE_IMDS_HOP_LIMIT = 1
@@ -24,7 +25,11 @@ _RESERVED_TAG_PREFIXES = ("kubernetes.io/cluster", "eks:eks-cluster-name", "karp
 
 
 def ec2_node_class(
-    settings: KarpenterSettings, cluster_name: str, node_role_name: pulumi.Input[str], tags: Mapping[str, str]
+    settings: KarpenterSettings,
+    cluster_name: str,
+    node_role_name: pulumi.Input[str],
+    tags: Mapping[str, str],
+    volume_key_arn: pulumi.Input[str],
 ) -> dict[str, Any]:
     discovery = [{"tags": {KARPENTER_DISCOVERY_TAG: cluster_name}}]
     return {
@@ -42,17 +47,23 @@ def ec2_node_class(
                 "httpPutResponseHopLimit": NODE_IMDS_HOP_LIMIT,
                 "httpTokens": "required",
             },
-            "blockDeviceMappings": _block_devices(settings),
+            "blockDeviceMappings": _block_devices(settings, volume_key_arn),
             "tags": {key: value for key, value in tags.items() if not key.startswith(_RESERVED_TAG_PREFIXES)},
         },
     }
 
 
-def _block_devices(settings: KarpenterSettings) -> list[dict[str, Any]]:
-    """Encrypted gp3 volumes: AL2023 boots from one; Bottlerocket keeps containers on a second."""
+def _block_devices(settings: KarpenterSettings, volume_key_arn: pulumi.Input[str]) -> list[dict[str, Any]]:
+    """gp3 volumes with the platform's key: AL2023 boots from one; Bottlerocket keeps containers on a second."""
 
     def volume(device: str, size_gib: int) -> dict[str, Any]:
-        ebs = {"volumeSize": f"{size_gib}Gi", "volumeType": "gp3", "encrypted": True, "deleteOnTermination": True}
+        ebs = {
+            "volumeSize": f"{size_gib}Gi",
+            "volumeType": "gp3",
+            "encrypted": True,
+            "kmsKeyID": volume_key_arn,
+            "deleteOnTermination": True,
+        }
         return {"deviceName": device, "ebs": ebs}
 
     if settings.ami_family == "AL2023":
@@ -75,6 +86,8 @@ def node_pool(pool: NodePoolSettings) -> dict[str, Any]:
             },
         ],
         "expireAfter": pool.expire_after,
+        # A drain blocked by a PDB or do-not-disrupt pod ends after this, so expiry and upgrades finish.
+        "terminationGracePeriod": NODE_TERMINATION_GRACE_PERIOD,
     }
     if pool.dedicated:
         template_spec["taints"] = [{"key": DEDICATED_KEY, "value": pool.name, "effect": "NoSchedule"}]

@@ -1,6 +1,11 @@
 """Karpenter's controller IAM policies, statement for statement as in Karpenter's
 official CloudFormation (v1.14 getting-started), scoped to one cluster.
 
+One change narrows it further: the official statement lets RunInstances/CreateFleet use any
+subnet and security group of the region; here those two resource types sit in a statement of
+their own, conditioned on `ec2:Vpc` (the VPC the resource belongs to), so the controller can
+launch only into this cluster's VPC even where stacks share an account.
+
 Pure functions of plain strings, so tests can lint them without the Pulumi runtime.
 The optional zonal-shift policy is left out: the chart's `enableZonalShift` is off.
 """
@@ -26,7 +31,7 @@ def _owned_by(cluster: str, tag: str = "aws:ResourceTag") -> dict[str, str]:
 
 
 def controller_policies(
-    region: str, account_id: str, cluster: str, node_role_arn: str, queue_arn: str
+    region: str, account_id: str, cluster: str, node_role_arn: str, queue_arn: str, vpc_id: str
 ) -> dict[str, dict[str, Any]]:
     """Policy documents keyed by the concern each covers."""
     ec2 = f"arn:aws:ec2:{region}"
@@ -52,11 +57,16 @@ def controller_policies(
                     "Resource": [
                         f"{ec2}::image/*",
                         f"{ec2}::snapshot/*",
-                        f"{ec2}:*:security-group/*",
-                        f"{ec2}:*:subnet/*",
                         f"{ec2}:*:capacity-reservation/*",
                         f"{ec2}:*:placement-group/*",
                     ],
+                },
+                {
+                    "Sid": "AllowEC2InstanceAccessInTheClusterVpc",
+                    "Effect": "Allow",
+                    "Action": ["ec2:RunInstances", "ec2:CreateFleet"],
+                    "Resource": [f"{ec2}:*:security-group/*", f"{ec2}:*:subnet/*"],
+                    "Condition": {"ArnEquals": {"ec2:Vpc": f"{ec2}:{account_id}:vpc/{vpc_id}"}},
                 },
                 {
                     "Sid": "AllowScopedEC2LaunchTemplateAccessActions",
@@ -226,18 +236,6 @@ def controller_policies(
             ]
         ),
     }
-
-
-def pod_identity_trust() -> dict[str, Any]:
-    return _document(
-        [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "pods.eks.amazonaws.com"},
-                "Action": ["sts:AssumeRole", "sts:TagSession"],
-            }
-        ]
-    )
 
 
 def irsa_trust(oidc_provider_arn: str, oidc_provider_url: str) -> dict[str, Any]:

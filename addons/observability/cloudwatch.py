@@ -33,6 +33,49 @@ class CloudWatchArgs:
     protect: bool
 
 
+def agent_policy(region: str, account_id: str, cluster_name: str) -> dict:
+    """What the CloudWatch agent and Fluent Bit need, and no more.
+
+    CloudWatchAgentServerPolicy would let them write into, and change the retention of, any
+    log group of the account (the EKS audit log, flow logs); here they reach only this
+    cluster's Container Insights groups, which the program creates, and may neither delete
+    them nor change their retention.
+    """
+    groups = f"arn:aws:logs:{region}:{account_id}:log-group:/aws/containerinsights/{cluster_name}/"
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "WriteThisClustersContainerInsightsLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                "Resource": [f"{groups}*", f"{groups}*:log-stream:*"],
+            },
+            {
+                # Fluent Bit asks to create its groups; they exist already, so this only avoids an error.
+                "Sid": "CreateOnlyThisClustersGroups",
+                "Effect": "Allow",
+                "Action": "logs:CreateLogGroup",
+                "Resource": f"{groups}*",
+            },
+            {"Sid": "FindLogGroups", "Effect": "Allow", "Action": "logs:DescribeLogGroups", "Resource": "*"},
+            {
+                "Sid": "PublishContainerInsightsMetrics",
+                "Effect": "Allow",
+                "Action": "cloudwatch:PutMetricData",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"cloudwatch:namespace": CONTAINER_INSIGHTS_NAMESPACE}},
+            },
+            {
+                "Sid": "DescribeTheNodes",
+                "Effect": "Allow",
+                "Action": ["ec2:DescribeInstances", "ec2:DescribeTags", "ec2:DescribeVolumes"],
+                "Resource": "*",
+            },
+        ],
+    }
+
+
 def addon_configuration() -> dict:
     return {
         "agent": {"config": {"logs": {"metrics_collected": {"kubernetes": {"enhanced_container_insights": True}}}}},
@@ -47,13 +90,12 @@ class CloudWatchObservability(pulumi.ComponentResource):
         super().__init__("eks-platform:addons:CloudWatchObservability", name, None, opts)
         cluster = args.cluster
         log_groups = [self._log_group(args, kind) for kind in LOG_GROUP_KINDS]
+        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        policy = account_id.apply(
+            lambda account: json.dumps(agent_policy(cluster.region, account, cluster.cluster_name))
+        )
         identity = cluster.identity(
-            self,
-            name,
-            NAMESPACE,
-            SERVICE_ACCOUNT,
-            aws_managed_policies=["CloudWatchAgentServerPolicy"],
-            associate=False,
+            self, name, NAMESPACE, SERVICE_ACCOUNT, inline_policies={"agent": policy}, associate=False
         )
         eks_addon(
             self,
@@ -87,11 +129,12 @@ class CloudWatchObservability(pulumi.ComponentResource):
         )
 
     def _alarm_topic(self, name: str, args: CloudWatchArgs) -> aws.sns.Topic:
+        # Every alarm and the on-call's subscriptions hang off the topic: replacing it silently drops them.
         topic = aws.sns.Topic(
             f"{name}-alarms",
             kms_master_key_id=args.alerts_key_arn,
             tags=resource_tags(args.cluster.tags, f"{name}-alarms"),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         for index, email in enumerate(args.settings.alert_emails):
             aws.sns.TopicSubscription(

@@ -30,6 +30,11 @@ DASHBOARD_DIR = Path(__file__).parent / "dashboards"
 DASHBOARD_LABEL = "grafana_dashboard"
 # Labels of the Prometheus pods the operator runs; workloads admit scrapes from them.
 PROMETHEUS_POD_LABELS = {"app.kubernetes.io/name": "prometheus"}
+ALERTMANAGER_POD_LABELS = {"app.kubernetes.io/name": "alertmanager"}
+# The external label Amazon Managed Service for Prometheus de-duplicates replicas by: samples
+# with the same `cluster` and another `__replica__` are dropped ("Send high availability data
+# to Amazon Managed Service for Prometheus with Prometheus").
+AMP_REPLICA_LABEL = "__replica__"
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,12 @@ class PrometheusStackArgs:
     alerts_key_arn: pulumi.Input[str]
     # nodeSelector/tolerations of pods with volumes (Prometheus, Alertmanager).
     stateful_placement: dict[str, Any]
+    # The VPC's CIDR: the sources Grafana's internal load balancer admits, with settings' own.
+    vpc_cidr: str
+    # The platform's key for data at rest (the Managed Prometheus workspace), and whether what
+    # holds state (the workspace, the CRD release, the admin password) is protected.
+    data_key_arn: pulumi.Input[str]
+    protect: bool
 
 
 def _volume(size_gib: int) -> dict[str, Any]:
@@ -56,6 +67,27 @@ def _volume(size_gib: int) -> dict[str, Any]:
     return {"volumeClaimTemplate": {"spec": spec}}
 
 
+def _zone_spread(pod_labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Replicas in different zones, so a zone outage leaves one running."""
+    return [
+        {
+            "maxSkew": 1,
+            "topologyKey": "topology.kubernetes.io/zone",
+            "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": pod_labels},
+        }
+    ]
+
+
+def _remote_write(args: PrometheusStackArgs, url: str) -> dict[str, Any]:
+    """SigV4 writes to AMP; replicas carry the labels AMP de-duplicates them by."""
+    spec: dict[str, Any] = {"remoteWrite": [{"url": url, "sigv4": {"region": args.cluster.region}}]}
+    if args.settings.prometheus_replicas > 1:
+        spec["externalLabels"] = {"cluster": args.cluster.cluster_name}
+        spec["replicaExternalLabelName"] = AMP_REPLICA_LABEL
+    return spec
+
+
 def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_topic_arn: str) -> dict[str, Any]:
     settings, region = args.settings, args.cluster.region
     replicated = settings.prometheus_replicas > 1
@@ -65,6 +97,7 @@ def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_
         "retention": settings.prometheus_retention,
         "storageSpec": _volume(settings.prometheus_volume_gib),
         "resources": resources("500m", "2Gi", "2", "4Gi"),
+        "topologySpreadConstraints": _zone_spread(PROMETHEUS_POD_LABELS),
         **args.stateful_placement,
         # Pick up every ServiceMonitor, PodMonitor and PrometheusRule, not only the chart's own.
         "serviceMonitorSelectorNilUsesHelmValues": False,
@@ -72,7 +105,7 @@ def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_
         "ruleSelectorNilUsesHelmValues": False,
     }
     if remote_write_url:
-        prometheus_spec["remoteWrite"] = [{"url": remote_write_url, "sigv4": {"region": region}}]
+        prometheus_spec.update(_remote_write(args, remote_write_url))
     return {
         "crds": {"enabled": False},
         # EKS runs the control plane; these components cannot be scraped.
@@ -96,27 +129,24 @@ def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_
                 "storage": _volume(10),
                 "resources": resources("50m", "128Mi", "200m", "256Mi"),
                 "secrets": [alert_routing.HEARTBEAT_SECRET] if settings.heartbeat_url else [],
+                "topologySpreadConstraints": _zone_spread(ALERTMANAGER_POD_LABELS),
                 **args.stateful_placement,
             },
         },
         "prometheusOperator": {"resources": resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "kube-state-metrics": {"resources": resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "prometheus-node-exporter": {"resources": resources("20m", "32Mi", "200m", "128Mi")},
-        "grafana": _grafana_values(settings, args.dns_domain),
+        "grafana": _grafana_values(settings, args.dns_domain, args.vpc_cidr),
     }
 
 
-def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None) -> dict[str, Any]:
+def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None, vpc_cidr: str) -> dict[str, Any]:
     ingress: dict[str, Any] = {"enabled": False}
     if settings.grafana_internal_ingress:
         ingress = {
             "enabled": True,
             "ingressClassName": "alb",
-            # Internal: reachable from inside the VPC (VPN, bastion), never from the internet.
-            "annotations": {
-                "alb.ingress.kubernetes.io/scheme": "internal",
-                "alb.ingress.kubernetes.io/target-type": "ip",
-            },
+            "annotations": _grafana_alb_annotations(settings, vpc_cidr),
             "hosts": [f"grafana.{dns_domain}"] if dns_domain else [],
             "path": "/",
         }
@@ -130,6 +160,21 @@ def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None) -> 
             "dashboards": {"enabled": True, "label": DASHBOARD_LABEL, "labelValue": "1", "searchNamespace": NAMESPACE},
             "datasources": {"defaultDatasourceEnabled": True, "uid": "prometheus"},
         },
+    }
+
+
+def _grafana_alb_annotations(settings: ObservabilitySettings, vpc_cidr: str) -> dict[str, str]:
+    """Internal (reachable from inside the VPC, a VPN or a peer, never the internet), HTTPS only,
+    and the controller's security group admits only the VPC and the CIDRs settings name."""
+    assert settings.grafana_certificate_arn, "settings require a certificate with grafanaInternalIngress"
+    return {
+        "alb.ingress.kubernetes.io/scheme": "internal",
+        "alb.ingress.kubernetes.io/target-type": "ip",
+        "alb.ingress.kubernetes.io/listen-ports": json.dumps([{"HTTPS": 443}]),
+        "alb.ingress.kubernetes.io/certificate-arn": settings.grafana_certificate_arn,
+        "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "alb.ingress.kubernetes.io/inbound-cidrs": ",".join([vpc_cidr, *settings.grafana_inbound_cidrs]),
+        "alb.ingress.kubernetes.io/healthcheck-path": "/api/health",
     }
 
 
@@ -166,12 +211,16 @@ class PrometheusStack(pulumi.ComponentResource):
         namespace = declare(_namespace(), on_cluster)
         after_namespace = pulumi.ResourceOptions.merge(on_cluster, pulumi.ResourceOptions(depends_on=[namespace]))
         password = random.RandomPassword(
-            f"{name}-grafana-admin", length=32, special=False, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-grafana-admin",
+            length=32,
+            special=False,
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         admin_secret = declare(_grafana_admin_secret(password.result), after_namespace)
         remote_write_url, grants = self._managed_prometheus(name, args)
         alerting = self._alert_routing(name, args, after_namespace)
-        crds = helm_release("prometheus-operator-crds", NAMESPACE, {}, after_namespace)
+        # Deleting the CRD chart deletes every monitor and rule, and Prometheus with them.
+        crds = helm_release("prometheus-operator-crds", NAMESPACE, {}, after_namespace, protect=args.protect)
         values = pulumi.Output.all(remote_write_url, args.alert_topic_arn).apply(
             lambda resolved: stack_values(args, resolved[0], resolved[1])
         )
@@ -221,8 +270,9 @@ class PrometheusStack(pulumi.ComponentResource):
         workspace = aws.amp.Workspace(
             f"{name}-amp",
             alias=cluster.cluster_name,
+            kms_key_arn=args.data_key_arn,
             tags=resource_tags(cluster.tags, f"{name}-amp"),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
         identity = cluster.identity(
             self,
