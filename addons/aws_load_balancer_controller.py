@@ -14,7 +14,9 @@ from components.system_nodes import critical_addon_placement
 NAMESPACE = "kube-system"
 SERVICE_ACCOUNT = "aws-load-balancer-controller"
 # docs/install/iam_policy.json of kubernetes-sigs/aws-load-balancer-controller v2.17.1,
-# applied as published.
+# applied as published: its mutating statements are already conditioned on the
+# elbv2.k8s.aws/cluster tags the controller sets, and an edited copy would drift from the
+# policy its maintainers test with each release.
 IAM_POLICY_FILE = Path(__file__).parent / "policies" / "aws-load-balancer-controller.json"
 # The chart's selector labels (templates/_helpers.tpl); the release is named after the chart.
 POD_LABELS = {

@@ -8,6 +8,8 @@ from typing import Any
 
 from components.key_policy import ADMIN_ACTIONS, DESTRUCTIVE_ACTIONS, USE_ACTIONS
 from offline_plan.cloud_values import computed_state
+from settings.stack_yaml import parse_yaml
+from tests.conftest import PROJECT_DIR
 from tests.stack_files import stack_config
 
 KEY = "aws:kms/key:Key"
@@ -91,3 +93,15 @@ def test_those_who_attach_volumes_may_use_the_key_only_through_ec2(any_stack):
         for statement in document["Statement"]:
             assert statement["Resource"] == data_key_arn(any_stack)
             assert statement["Condition"]["StringEquals"]["kms:ViaService"] == f"ec2.{region}.amazonaws.com"
+
+
+def test_long_term_metrics_are_encrypted_with_the_data_key(prod):
+    (workspace,) = prod.of_type("aws:amp/workspace:Workspace")
+    assert workspace["inputs"]["kmsKeyArn"] == data_key_arn(prod)
+
+
+def test_every_stack_encrypts_its_pulumi_secrets_with_kms_in_its_own_region(any_stack):
+    document = parse_yaml((PROJECT_DIR / f"Pulumi.{any_stack.stack}.yaml").read_text())
+    provider = document["secretsprovider"]
+    assert provider.startswith("awskms://")
+    assert provider.endswith(f"?region={any_stack.outputs['region']}")

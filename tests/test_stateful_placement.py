@@ -97,3 +97,11 @@ def test_database_members_are_not_disrupted_voluntarily_and_go_first(any_stack):
     (declared,) = [obj for _, obj in kubernetes_objects(any_stack.plan) if obj["kind"] == "PriorityClass"]
     assert declared["metadata"]["name"] == priority
     assert declared["value"] > 0
+
+
+def test_every_node_pool_bounds_how_long_a_blocked_drain_may_last(any_stack):
+    # Without it a PDB or a do-not-disrupt pod holds an expired node forever.
+    for name, pool in pools(any_stack).items():
+        grace = pool["template"]["spec"]["terminationGracePeriod"]
+        assert grace.endswith("h"), name
+        assert 1 <= int(grace[:-1]) <= 48, name
