@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from capacity import check_plan, summary_line
 from capacity.allocatable import (
@@ -24,7 +20,8 @@ from capacity.catalog import raw_data
 from capacity.plan_reading import CapacityModelError
 from capacity.quantities import cpu_millicores, memory_mib
 from settings.aws_catalog import InstanceType, instance_type
-from tests.conftest import PROJECT_DIR, STACKS, plan_with
+from tests.conftest import plan_with
+from tests.project_copy import edit_config, plan_cli, project_copy
 from tests.stack_files import stack_config
 
 SYSTEM = {"node.eks-platform.io/pool": "system"}
@@ -309,20 +306,10 @@ def test_both_dr_roles_fit_so_a_promotion_or_demotion_never_finds_nodes_short(st
 
 
 def test_make_plan_fails_and_says_why_when_the_system_pods_do_not_fit(tmp_path: Path):
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, tmp_path / name)
-    for stack in STACKS:
-        shutil.copy(PROJECT_DIR / f"Pulumi.{stack}.yaml", tmp_path / f"Pulumi.{stack}.yaml")
-    config = yaml.safe_load((tmp_path / "Pulumi.dev.yaml").read_text())
-    config["config"]["eks-platform:systemNodes"]["scaling"] = {"minSize": 2, "desiredSize": 2, "maxSize": 3}
-    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump(config))
-    result = subprocess.run(
-        [sys.executable, "-m", "offline_plan", "--project-dir", str(tmp_path), "--out", str(tmp_path / "plan"), "dev"],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    project = project_copy(tmp_path)
+    two_nodes = {"minSize": 2, "desiredSize": 2, "maxSize": 3}
+    edit_config(project, "dev", lambda config: config["eks-platform:systemNodes"].update(scaling=two_nodes))
+    result = plan_cli(project, "dev")
     assert result.returncode != 0
     assert "stack 'dev': the system node group is too small" in result.stderr
     assert "DOES NOT FIT" in result.stdout

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.stack_config import read_stack_config
 from settings import SettingsError, parse_settings
 from settings.source import stack_files
+from tests.project_copy import edit_config, plan_cli, project_copy
 from tests.stack_files import stack_config
 
 Config = dict[str, Any]
@@ -247,20 +244,11 @@ def test_bad_config_stops_the_program_before_any_resource_is_declared():
 
 
 def test_make_plan_on_a_bad_stack_exits_non_zero_with_the_message_and_no_traceback(tmp_path: Path):
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, tmp_path / name)
-    config = yaml.safe_load((PROJECT_DIR / "Pulumi.dev.yaml").read_text())
-    config["config"]["eks-platform:network"]["azCount"] = 9
-    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump(config))
-    result = subprocess.run(
-        [sys.executable, "-m", "offline_plan", "--project-dir", str(tmp_path), "--out", str(tmp_path / "plan"), "dev"],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    project = project_copy(tmp_path)
+    edit_config(project, "dev", lambda config: config["eks-platform:network"].update(azCount=9))
+    result = plan_cli(project, "dev")
     assert result.returncode != 0
     assert "stack 'dev'" in result.stderr
     assert "'eks-platform:network.azCount' has invalid value 9" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert not (tmp_path / "plan" / "dev.json").exists()
+    assert not (project / "plan" / "dev.json").exists()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,15 +12,10 @@ import pytest
 from offline_plan.stack_config import read_stack_config
 from settings import SettingsError, parse_settings
 from settings.source import decode_config_value, stack_files
-from tests.conftest import PROJECT_DIR, STACKS, plan_with
+from tests.conftest import PROJECT_DIR, plan_with
+from tests.project_copy import plan_cli, project_copy
 
 CIPHERTEXT = "v1:Zm9yLXRlc3RzLW9ubHk6bm90LWEtcmVhbC1zZWNyZXQ="
-
-
-def project_copy(tmp_path: Path) -> Path:
-    for name in ("Pulumi.yaml", "__main__.py", *(f"Pulumi.{stack}.yaml" for stack in STACKS)):
-        shutil.copy(PROJECT_DIR / name, tmp_path / name)
-    return tmp_path
 
 
 def edit(project: Path, stack: str, old: str, new: str) -> None:
@@ -41,11 +35,6 @@ def refusal(project: Path, stack: str) -> SettingsError:
     with pytest.raises(SettingsError) as refused:
         settings_from(project, stack)
     return refused.value
-
-
-def plan_cli(project: Path, *stacks: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "offline_plan", "--project-dir", str(project), "--out", str(project / "plan")]
-    return subprocess.run([*command, *stacks], cwd=PROJECT_DIR, capture_output=True, text=True, check=False)
 
 
 # --- YAML as the CLI types it ------------------------------------------------------------
