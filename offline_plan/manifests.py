@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +24,35 @@ def kubernetes_objects(plan: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]
 
 
 def write_manifests(plan: dict[str, Any], out_dir: Path) -> Path:
+    """One YAML file per object, byte-identical for the same plan; unchanged files are not rewritten."""
     target = out_dir / plan["stack"] / "manifests"
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for name, manifest in kubernetes_objects(plan):
-        (target / f"{name}.yaml").write_text(yaml.safe_dump(_conventional_order(manifest), sort_keys=False))
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{name}.yaml": render_manifest(manifest) for name, manifest in kubernetes_objects(plan)}
+    for stale in sorted({path.name for path in target.glob("*.yaml")} - set(wanted)):
+        (target / stale).unlink()
+    for file_name, text in wanted.items():
+        path = target / file_name
+        if not path.is_file() or path.read_text() != text:
+            path.write_text(text)
     return target
 
 
-def _conventional_order(manifest: dict[str, Any]) -> dict[str, Any]:
+def render_manifest(manifest: dict[str, Any]) -> str:
+    """apiVersion, kind and metadata first, as kubectl shows them; every map below in key order.
+
+    The monitor deserializes inputs in whatever order the engine's maps yield, so without
+    sorting two runs of the same plan would write different bytes."""
     head = ("apiVersion", "kind", "metadata")
-    return {
-        **{key: manifest[key] for key in head if key in manifest},
-        **{k: v for k, v in manifest.items() if k not in head},
+    ordered = {
+        **{key: _sorted(manifest[key]) for key in head if key in manifest},
+        **{key: _sorted(manifest[key]) for key in sorted(manifest) if key not in head},
     }
+    return yaml.safe_dump(ordered, sort_keys=False)
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(item) for item in value]
+    return value
