@@ -12,19 +12,23 @@ STACK ?=
 # (prometheus-alertmanager) checks the Alertmanager config and proves where each alert routes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv plan test lint format bench clean promtool
+.PHONY: venv checkov-venv plan test lint format bench clean promtool
 
-venv: $(STAMP)
+# A stamp holds the hash of the lock it was installed from: a fresh clone's newer file dates
+# must not trigger a reinstall, a changed lock must.
+LOCK_HASH = $(shell sha256sum $(1) | cut -d' ' -f1)
 
-$(STAMP): requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	touch $@
+venv:
+	@test "$$(cat $(STAMP) 2>/dev/null)" = "$(call LOCK_HASH,requirements.lock)" || { \
+		{ test -x $(PY) || $(PYTHON) -m venv $(VENV); } && \
+		$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock && \
+		echo "$(call LOCK_HASH,requirements.lock)" > $(STAMP); }
 
-$(CHECKOV_STAMP): requirements-checkov.lock
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock
-	touch $@
+checkov-venv:
+	@test "$$(cat $(CHECKOV_STAMP) 2>/dev/null)" = "$(call LOCK_HASH,requirements-checkov.lock)" || { \
+		{ test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV); } && \
+		$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock && \
+		echo "$(call LOCK_HASH,requirements-checkov.lock)" > $(CHECKOV_STAMP); }
 
 promtool:
 	@command -v promtool >/dev/null && command -v amtool >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -36,7 +40,7 @@ plan: venv
 	$(PY) -m offline_plan $(STACK)
 
 ## test: linters, type checks and the test suite
-test: lint $(CHECKOV_STAMP) promtool
+test: lint checkov-venv promtool
 	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest
 
 lint: venv

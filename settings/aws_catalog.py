@@ -1,5 +1,5 @@
-"""What AWS offers: regions from botocore's bundled data, zones and instance facts from the
-files settings/generate_catalog.py writes from EC2's published answers. No network."""
+"""What AWS offers, from the files settings/generate_catalog.py writes from botocore's models
+and EC2's published answers (tests/test_catalog_data.py keeps them current). No network."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
-
-import botocore.session
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -39,11 +37,6 @@ class InstanceType:
     ipv4_per_eni: int
 
 
-@lru_cache(maxsize=1)
-def _session() -> botocore.session.Session:
-    return botocore.session.get_session()
-
-
 @cache
 def _data(name: str) -> dict[str, Any]:
     return dict(json.loads((DATA_DIR / name).read_text()))
@@ -51,13 +44,12 @@ def _data(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def eks_regions() -> tuple[str, ...]:
-    return tuple(_session().get_available_regions("eks"))
+    return tuple(_data("botocore.json")["eksRegions"])
 
 
 @lru_cache(maxsize=1)
 def ec2_instance_types() -> frozenset[str]:
-    shape = _session().get_service_model("ec2").shape_for("InstanceType")
-    return frozenset(shape.enum)
+    return frozenset(_data("botocore.json")["ec2InstanceTypes"])
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ DATA_DIR = Path(__file__).parent / "data"
 ZONES_FILE = DATA_DIR / "availability_zones.json"
 INSTANCE_TYPES_FILE = DATA_DIR / "instance_types.json"
 OFFERINGS_FILE = DATA_DIR / "instance_offerings.json"
+BOTOCORE_FILE = DATA_DIR / "botocore.json"
 GENERATED_ON = "2026-11-21"
 
 # EKS refuses control-plane subnets in these zone IDs (CreateCluster answers
@@ -84,6 +85,22 @@ def render_offerings(document: dict[str, Any]) -> str:
     return '{"source": ' + json.dumps(document["source"]) + ',\n"regions": {\n' + ",\n".join(lines) + "\n}}\n"
 
 
+def botocore_facts() -> dict[str, Any]:
+    """Regions where EKS is offered and EC2's instance type names, from botocore's bundled models.
+
+    Read once here rather than at every run: loading botocore's EC2 model costs a plan run
+    a noticeable share of its time."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    return {
+        "source": f"botocore {metadata.version('botocore')} (endpoints data, ec2 model InstanceType enum), "
+        f"generated {GENERATED_ON} by settings/generate_catalog.py",
+        "eksRegions": session.get_available_regions("eks"),
+        "ec2InstanceTypes": sorted(session.get_service_model("ec2").shape_for("InstanceType").enum),
+    }
+
+
 def render(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
@@ -99,7 +116,8 @@ def main() -> int:
     ZONES_FILE.write_text(render(availability_zones()))
     INSTANCE_TYPES_FILE.write_text(render_instance_types(instance_types()))
     OFFERINGS_FILE.write_text(render_offerings(instance_offerings()))
-    print(f"wrote {ZONES_FILE}, {INSTANCE_TYPES_FILE} and {OFFERINGS_FILE}")
+    BOTOCORE_FILE.write_text(render(botocore_facts()))
+    print(f"wrote {ZONES_FILE}, {INSTANCE_TYPES_FILE}, {OFFERINGS_FILE} and {BOTOCORE_FILE}")
     return 0
 
 
