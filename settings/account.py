@@ -9,6 +9,13 @@ from settings.project import ProjectStacks
 from settings.reader import ConfigReader
 
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
+
+
+def role_in_account(arn: str, account_id: str) -> bool:
+    """An IAM role ARN of this account (roles the stack assumes or names in key policies)."""
+    match = _ROLE_ARN.match(arn)
+    return match is not None and match.group(1) == account_id
 
 
 def parse_account(root: ConfigReader) -> AccountSettings:

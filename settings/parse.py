@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import versions
-from settings.account import check_spot_role_ownership, parse_account
+from settings.account import check_spot_role_ownership, parse_account, role_in_account
 from settings.aws_catalog import (
     eks_regions,
     instance_architecture,
@@ -18,7 +18,7 @@ from settings.aws_catalog import (
 from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
 from settings.keys import check_keys
-from settings.keys_access import parse_keys
+from settings.kms import parse_keys
 from settings.model import (
     ClusterSettings,
     DrSettings,
@@ -44,7 +44,6 @@ _IAM_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,
 MAX_CLUSTER_NAME = 64 - len("-karpenter-capacity-reservation") - len("-0123456")
 _CLUSTER_NAME = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 _PROFILE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_IAM_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 _AMI_TYPES = {
     ("AL2023", "x86_64"): "AL2023_x86_64_STANDARD",
     ("AL2023", "arm64"): "AL2023_ARM_64_STANDARD",
@@ -177,8 +176,7 @@ def _deployer_principal(cluster: ConfigReader, account_id: str, admins: tuple[st
         f"an IAM role ARN in account {account_id} (arn:aws:iam::{account_id}:role/<name>) that `pulumi up` assumes"
     )
     arn = cluster.string("deployerPrincipal", allowed)
-    match = _IAM_ROLE_ARN.match(arn)
-    if not match or match.group(1) != account_id:
+    if not role_in_account(arn, account_id):
         raise cluster.fail("deployerPrincipal", arn, allowed)
     if arn in admins:
         raise cluster.fail(
