@@ -41,7 +41,7 @@ plan: venv
 
 ## test: linters, type checks and the test suite
 test: lint checkov-venv promtool
-	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest -n 2
+	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest -n 2 --dist loadgroup
 
 lint: venv
 	$(PY) -m ruff check .

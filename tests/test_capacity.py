@@ -19,9 +19,10 @@ from capacity.allocatable import (
 from capacity.catalog import raw_data
 from capacity.plan_reading import CapacityModelError
 from capacity.quantities import cpu_millicores, memory_mib
+from offline_plan.__main__ import main as plan_command
 from settings.aws_catalog import InstanceType, instance_type
 from tests.conftest import plan_with
-from tests.project_copy import edit_config, plan_cli, project_copy
+from tests.project_copy import edit_config, project_copy
 from tests.stack_files import stack_config
 
 SYSTEM = {"node.eks-platform.io/pool": "system"}
@@ -305,12 +306,14 @@ def test_both_dr_roles_fit_so_a_promotion_or_demotion_never_finds_nodes_short(st
     assert result.fits, summary_line(result)
 
 
-def test_make_plan_fails_and_says_why_when_the_system_pods_do_not_fit(tmp_path: Path):
+def test_make_plan_fails_and_says_why_when_the_system_pods_do_not_fit(tmp_path: Path, capsys):
+    """The plan command's own entry point, in this process: the process-level exit (status, no
+    traceback) is proven once for every failure by test_settings_rejects_bad_input's CLI test."""
     project = project_copy(tmp_path)
     two_nodes = {"minSize": 2, "desiredSize": 2, "maxSize": 3}
     edit_config(project, "dev", lambda config: config["eks-platform:systemNodes"].update(scaling=two_nodes))
-    result = plan_cli(project, "dev")
-    assert result.returncode != 0
-    assert "stack 'dev': the system node group is too small" in result.stderr
-    assert "DOES NOT FIT" in result.stdout
-    assert "Traceback" not in result.stderr
+    status = plan_command(["--project-dir", str(project), "--out", str(project / "plan"), "dev"])
+    out, err = capsys.readouterr()
+    assert status != 0
+    assert "stack 'dev': the system node group is too small" in err
+    assert "DOES NOT FIT" in out

@@ -3,9 +3,11 @@ except the ones justified in checkov_skips.yaml."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHECKOV = Path(os.environ.get("CHECKOV", PROJECT_DIR / ".venv-checkov" / "bin" / "checkov"))
 SKIPS = yaml.safe_load((Path(__file__).parent / "checkov_skips.yaml").read_text())
 SAMPLE_NAMESPACES = {"web", "mongodb", "batch"}
+# Every test here reads one scan: keep them in one xdist worker (`--dist loadgroup`).
+pytestmark = pytest.mark.xdist_group("checkov")
 
 
 def sample_objects(stack: str) -> list[tuple[str, dict]]:
@@ -29,8 +33,8 @@ def sample_objects(stack: str) -> list[tuple[str, dict]]:
     ]
 
 
-def run_checkov(directory: Path) -> tuple[dict, set[tuple[str, str]]]:
-    """checkov's summary and its failed (check, resource) pairs."""
+def run_checkov(directory: Path) -> tuple[dict, dict[str, set[tuple[str, str]]]]:
+    """checkov's summary and its failed (check, resource) pairs per top-level folder of `directory`."""
     assert CHECKOV.exists(), f"{CHECKOV} is missing: `make test` installs it from requirements-checkov.lock"
     result = subprocess.run(
         [str(CHECKOV), "-d", str(directory), "--framework", "kubernetes", "--skip-download", "--quiet", "-o", "json"],
@@ -40,21 +44,54 @@ def run_checkov(directory: Path) -> tuple[dict, set[tuple[str, str]]]:
     )
     report = json.loads(result.stdout)
     report = report[0] if isinstance(report, list) else report
-    failures = {(check["check_id"], check["resource"]) for check in report["results"]["failed_checks"]}
+    failures: dict[str, set[tuple[str, str]]] = {}
+    for check in report["results"]["failed_checks"]:
+        folder = Path(check["file_path"].lstrip("/")).parts[0]
+        failures.setdefault(folder, set()).add((check["check_id"], check["resource"]))
     return report["summary"], failures
 
 
+BAD_POD = {
+    "apiVersion": "v1",
+    "kind": "Pod",
+    "metadata": {"name": "bad", "namespace": "web"},
+    "spec": {"containers": [{"name": "c", "image": "nginx:latest", "securityContext": {"privileged": True}}]},
+}
+
+
+@functools.cache
+def checkov_scan() -> tuple[dict, dict[str, set[tuple[str, str]]]]:
+    """One checkov run per test process (it takes seconds to start) over every stack's samples,
+    each in its own folder, and a deliberately bad pod in `canary/`."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        for stack in STACKS:
+            (root / stack).mkdir()
+            for name, obj in sample_objects(stack):
+                (root / stack / f"{name}.yaml").write_text(yaml.safe_dump(obj))
+        (root / "canary").mkdir()
+        (root / "canary" / "bad.yaml").write_text(yaml.safe_dump(BAD_POD))
+        return run_checkov(root)
+
+
+@pytest.fixture
+def scan() -> tuple[dict, dict[str, set[tuple[str, str]]]]:
+    return checkov_scan()
+
+
+def test_the_scan_parses_every_file_and_passes_checks(scan):
+    summary, _ = scan
+    assert summary["parsing_errors"] == 0
+    assert summary["passed"] > 100 * len(STACKS)
+
+
 @pytest.mark.parametrize("stack", STACKS)
-def test_sample_workloads_pass_checkov_except_justified_skips(stack, tmp_path):
+def test_sample_workloads_pass_checkov_except_justified_skips(stack, scan):
     objects = sample_objects(stack)
     assert {obj["kind"] for _, obj in objects} >= {"Namespace", "Deployment", "StatefulSet", "CronJob"}
-    for name, obj in objects:
-        (tmp_path / f"{name}.yaml").write_text(yaml.safe_dump(obj))
     accepted = {(skip["check"], resource) for skip in SKIPS for resource in skip["resources"]}
-    summary, failures = run_checkov(tmp_path)
-    assert summary["parsing_errors"] == 0
-    assert summary["passed"] > 100
-    assert failures == accepted
+    _, failures = scan
+    assert failures.get(stack, set()) == accepted
 
 
 def test_every_skip_says_why():
@@ -63,14 +100,7 @@ def test_every_skip_says_why():
         assert skip["resources"], skip["check"]
 
 
-def test_checkov_flags_a_root_container_with_no_limits(tmp_path):
+def test_checkov_flags_a_root_container_with_no_limits(scan):
     """The scan is live: a deliberately bad pod fails the checks the samples pass."""
-    bad = {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": "bad", "namespace": "web"},
-        "spec": {"containers": [{"name": "c", "image": "nginx:latest", "securityContext": {"privileged": True}}]},
-    }
-    (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
-    _, failures = run_checkov(tmp_path)
-    assert {"CKV_K8S_16", "CKV_K8S_11", "CKV_K8S_13"} <= {check for check, _ in failures}
+    _, failures = scan
+    assert {"CKV_K8S_16", "CKV_K8S_11", "CKV_K8S_13"} <= {check for check, _ in failures.get("canary", set())}

@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from offline_plan.stack_config import read_stack_config
 from settings import SettingsError, parse_settings
 from settings.source import decode_config_value, stack_files
+from settings.stack_yaml import CLI_LOADER, Loader, cli_loader, parse_yaml
 from tests.conftest import PROJECT_DIR, plan_with
 from tests.project_copy import plan_cli, project_copy
 
@@ -163,3 +165,30 @@ def test_keys_the_program_would_ignore_are_refused_with_the_key_to_use(key, hint
 def test_aws_profile_is_honoured_by_the_explicit_provider():
     graph = plan_with("dev", lambda config: config.update({"aws:profile": "platform-dev"}))
     assert graph.one("pulumi:providers:aws")["inputs"]["profile"] == "platform-dev"
+
+
+# --- Which YAML parser ------------------------------------------------------------------------
+
+CARELESS_DOCUMENTS = [
+    "config:\n  a:b: yes\n  a:c: 2026-01-01\n  a:d: 1:30\n  a:e: 010\n  a:f: 0o17\n  a:g: 1_000\n  a:h: .inf\n",
+    "config:\n  a:b: {x: [1, 2.5, ~, null, True, off, 'on', \"0x1F\"]}\n",
+    "config:\n  a:b: 1\n  a:b: 2\n",
+    "config:\n  a:b: [1\n",
+]
+
+
+@pytest.mark.parametrize(
+    "text", CARELESS_DOCUMENTS + [path.read_text() for path in sorted(PROJECT_DIR.glob("Pulumi*.yaml"))]
+)
+def test_libyaml_reads_every_document_as_the_pure_python_parser_does(text):
+    """Stack files are parsed by libyaml for speed; what they mean must not depend on it (a
+    syntax error's wording is each parser's own: its kind and line must agree)."""
+    assert CLI_LOADER.__mro__[2] is yaml.CSafeLoader, "PyYAML's wheels carry libyaml"
+
+    def read(loader: Loader) -> object:
+        try:
+            return parse_yaml(text, loader)
+        except yaml.MarkedYAMLError as error:
+            return (type(error).__name__, error.problem_mark.line if error.problem_mark else None)
+
+    assert read(CLI_LOADER) == read(cli_loader(yaml.SafeLoader))
