@@ -306,5 +306,27 @@ def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:
         "oidcProviderArn": cluster.oidc_provider_arn,
         "nodeSecurityGroupId": cluster.node_security_group_id,
         "implicitAccessEntries": implicit_access_entries(settings),
+        # Not AWS state: the usage and targets `make plan`'s cost and deploy-time estimates read.
+        "review": review_assumptions(settings),
         "kubeconfig": cluster.kubeconfig_json,
     }
+
+
+def review_assumptions(settings: Settings) -> dict[str, Any]:
+    """The review section as camelCase keys, unset targets left out."""
+    review = settings.review
+    values = {
+        "natDataGiBPerMonth": review.nat_data_gib_per_month,
+        "logIngestionGiBPerMonth": review.log_ingestion_gib_per_month,
+        "webRequestsMillionsPerMonth": review.web_requests_millions_per_month,
+        "replicatedGiBPerMonth": review.replicated_gib_per_month,
+        "metricSamplesMillionsPerMonth": review.metric_samples_millions_per_month,
+        "spotDiscountPercent": review.spot_discount_percent,
+        "monthlyBudgetUsd": review.monthly_budget_usd,
+        "standbyMaxPercentOfPeer": review.standby_max_percent_of_peer,
+        "rtoMinutes": review.rto_minutes,
+        "dnsTtlSeconds": review.dns_ttl_seconds,
+        "failoverDetectionSeconds": review.failover_detection_seconds,
+        "peerStack": settings.dr.peer_stack,
+    }
+    return {key: value for key, value in values.items() if value is not None}

@@ -131,6 +131,23 @@ class KarpenterSettings:
 
 
 @dataclass(frozen=True)
+class ReviewSettings:
+    """What the cost estimate assumes about usage, and the targets review holds the stack to."""
+
+    nat_data_gib_per_month: int
+    log_ingestion_gib_per_month: int
+    web_requests_millions_per_month: int
+    replicated_gib_per_month: int
+    metric_samples_millions_per_month: int
+    spot_discount_percent: int
+    monthly_budget_usd: int | None
+    standby_max_percent_of_peer: int | None
+    rto_minutes: int | None
+    dns_ttl_seconds: int | None
+    failover_detection_seconds: int | None
+
+
+@dataclass(frozen=True)
 class DnsSettings:
     """The Route 53 zone external-dns manages records in."""
 
@@ -199,6 +216,7 @@ class Settings:
     protect_stateful_resources: bool
     keys: KeySettings
     tags: Mapping[str, str]
+    review: ReviewSettings
 
     @property
     def uses_spot(self) -> bool:

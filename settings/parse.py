@@ -31,12 +31,13 @@ from settings.network import parse_network, public_access_cidrs, retention
 from settings.observability import parse_observability
 from settings.project import NAMESPACE, REGION_KEY, ProjectStacks
 from settings.reader import ConfigReader
+from settings.review import parse_review
 from settings.tags import parse_tags
 from settings.workloads import parse_dns, parse_workloads
 
 TOP_LEVEL_KEYS = (
     "environment", "account", "kms", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
-    "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags",
+    "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags", "review",
 )  # fmt: skip
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
@@ -96,6 +97,7 @@ def parse_settings(
         protect_stateful_resources=protect,
         keys=parse_keys(root, account.id, cluster.deployer_principal, protect),
         tags=parse_tags(root, project, stack, environment),
+        review=parse_review(root, dr.role, dr.peer_stack),
     )
     check_spot_role_ownership(root, account, settings.uses_spot, stacks)
     return settings

@@ -194,6 +194,20 @@ BAD_CONFIGS = {
     "grafana source with host bits": ("prod", set_in("observability", grafanaInboundCidrs=["10.99.0.1/16"]), "eks-platform:observability.grafanaInboundCidrs", "10.99.0.1/16"),
     "grafana source twice": ("prod", set_in("observability", grafanaInboundCidrs=["10.99.0.0/16", "10.99.0.0/16"]), "eks-platform:observability.grafanaInboundCidrs", "10.99.0.0/16"),
     "grafana sources without the internal ingress": ("dev", set_in("observability", grafanaInboundCidrs=["10.99.0.0/16"]), "eks-platform:observability.grafanaInboundCidrs", ["10.99.0.0/16"]),
+    # --- Review assumptions and targets -------------------------------------------------------------
+    "review section missing": ("dev", set_key("eks-platform:review", None), "eks-platform:review", "<missing>"),
+    "review key unknown": ("dev", set_in("review", natGiB=5), "eks-platform:review.natGiB", 5),
+    "nat traffic negative": ("dev", set_in("review", natDataGiBPerMonth=-1), "eks-platform:review.natDataGiBPerMonth", -1),
+    "log volume a word": ("prod", set_in("review", logIngestionGiBPerMonth="lots"), "eks-platform:review.logIngestionGiBPerMonth", "lots"),
+    "spot discount over 90 percent": ("dev", set_in("review", spotDiscountPercent=95), "eks-platform:review.spotDiscountPercent", 95),
+    "spot discount a fraction": ("dev", set_in("review", spotDiscountPercent=0.6), "eks-platform:review.spotDiscountPercent", 0.6),
+    "budget zero": ("dev", set_in("review", monthlyBudgetUsd=0), "eks-platform:review.monthlyBudgetUsd", 0),
+    "rto without a peer": ("dev", set_in("review", rtoMinutes=30), "eks-platform:review.rtoMinutes", 30),
+    "standby share without a peer": ("dev", set_in("review", standbyMaxPercentOfPeer=50), "eks-platform:review.standbyMaxPercentOfPeer", 50),
+    "standby share over 100 percent": ("prod-dr", set_in("review", standbyMaxPercentOfPeer=150), "eks-platform:review.standbyMaxPercentOfPeer", 150),
+    "standby without an rto": ("prod-dr", lambda c: c["eks-platform:review"].pop("rtoMinutes"), "eks-platform:review.rtoMinutes", "<missing>"),
+    "standby without failure detection": ("prod-dr", lambda c: c["eks-platform:review"].pop("failoverDetectionSeconds"), "eks-platform:review.failoverDetectionSeconds", "<missing>"),
+    "dns ttl over a day": ("prod", set_in("review", dnsTtlSeconds=86_401), "eks-platform:review.dnsTtlSeconds", 86_401),
 }  # fmt: skip
 
 
