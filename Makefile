@@ -12,7 +12,7 @@ STACK ?=
 # (prometheus-alertmanager) checks the Alertmanager config and proves where each alert routes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv checkov-venv plan test lint format bench clean promtool
+.PHONY: venv checkov-venv plan cost diff review test lint format bench clean promtool
 
 # A stamp holds the hash of the lock it was installed from: a fresh clone's newer file dates
 # must not trigger a reinstall, a changed lock must.
@@ -38,6 +38,20 @@ promtool:
 ## plan: evaluate every stack (or STACK=<name>) offline; writes build/plan/<stack>.json
 plan: venv
 	$(PY) -m offline_plan $(STACK)
+
+## cost: the plan with every stack's cost line items (STACK=<name> for one)
+cost: venv
+	$(PY) -m offline_plan --cost-table $(STACK)
+
+BASE ?= main
+## diff: what changes against BASE=<git ref>, per stack: text here, Markdown in build/diff.md;
+## exits 1 when something holding data would be replaced or deleted
+diff: venv
+	$(PY) -m review diff --base $(BASE) $(STACK)
+
+## review: build/review.md against BASE=<git ref>, the one pull-request comment for every stack
+review: venv
+	$(PY) -m review report --base $(BASE) $(STACK)
 
 ## test: linters, type checks and the test suite
 test: lint checkov-venv promtool

@@ -11,6 +11,7 @@ from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
+from offline_plan.review_lines import review_lines, target_report
 from offline_plan.stack_config import read_stack_config, stack_names
 from offline_plan.summary import summarize
 from settings import SettingsError
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("stacks", nargs="*", help="stacks to plan (default: every Pulumi.<stack>.yaml)")
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "build" / "plan")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="where Pulumi.<stack>.yaml files are")
+    parser.add_argument("--cost-table", action="store_true", help="print each stack's cost line items")
     args = parser.parse_args(argv)
     overridden = engine_config_variables()
     if overridden:
@@ -33,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     known = stack_names(args.project_dir)
     stacks = args.stacks or known
     failed = False
+    estimates = {}
     for stack in stacks:
         if stack not in known:
             print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
@@ -54,10 +57,13 @@ def main(argv: list[str] | None = None) -> int:
         manifests = write_manifests(plan, args.out)
         capacity, capacity_error = _system_node_capacity(plan)
         print(summarize(plan, capacity))
+        estimates[stack] = review_lines(plan, args.out, args.project_dir, args.cost_table)
         print(f"\nWrote {path} and {manifests}/\n")
         if capacity_error:
             print(f"error: stack '{stack}': {capacity_error}", file=sys.stderr)
             failed = True
+    for line in target_report(estimates):
+        print(line)
     return 1 if failed else 0
 
 

@@ -55,6 +55,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
         self.region = region
         self.account = account
         self.monitor: MockMonitor | None = None
+        # (type, name) -> the name an alias says the resource had: the cloud resource is the
+        # existing one, so its id and physical name are still those of the old name.
+        self.former_names: dict[tuple[str, str], str] = {}
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if args.typ == "eks:index:Cluster":
@@ -63,7 +66,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return None, self._managed_node_group(args)
         if not args.custom:
             return None, {}
-        state = computed_state(args.typ, args.name, args.inputs, self.region, self.stack, self.account)
+        name = self.former_names.get((args.typ, args.name), args.name)
+        state = computed_state(args.typ, name, args.inputs, self.region, self.stack, self.account)
         rid = state.pop("id")
         return rid, {**args.inputs, **engine_secrets(args.typ, state)}
 

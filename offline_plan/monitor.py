@@ -26,6 +26,20 @@ class Registration:
     dependencies: list[str]
     property_dependencies: dict[str, list[str]]
     inputs: dict[str, Any]
+    aliases: list[dict[str, Any]]
+
+
+def alias_entry(alias: Any) -> dict[str, Any]:
+    """An alias as the SDK sent it: a whole URN, or a spec whose empty fields mean "as now"."""
+    if alias.WhichOneof("alias") == "urn":
+        return {"urn": alias.urn}
+    spec = alias.spec
+    entry: dict[str, Any] = {key: value for key, value in (("name", spec.name), ("type", spec.type)) if value}
+    if spec.noParent:
+        entry["parent"] = None
+    elif spec.parentUrn:
+        entry["parentUrn"] = spec.parentUrn
+    return entry
 
 
 class RecordingMonitor(MockMonitor):
@@ -34,8 +48,16 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Any) -> None:
         super().__init__(mocks)
         self.registrations: list[Registration] = []
+        # (type, name) -> the name an alias gives; the mocks keep that name's id and physical name.
+        self.former_names: dict[tuple[str, str], str] = getattr(mocks, "former_names", {})
 
     def RegisterResource(self, request: Any) -> Any:
+        former = next(
+            (alias.spec.name for alias in request.aliases if alias.WhichOneof("alias") == "spec" and alias.spec.name),
+            None,
+        )
+        if former:
+            self.former_names[(request.type, request.name)] = former
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self.registrations.append(
@@ -53,6 +75,8 @@ class RecordingMonitor(MockMonitor):
                     property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
                     # Secrets stay wrapped so the plan can redact them.
                     inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+                    aliases=[alias_entry(alias) for alias in request.aliases]
+                    + [{"urn": urn} for urn in request.aliasURNs],
                 )
             )
         return response

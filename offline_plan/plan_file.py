@@ -75,7 +75,18 @@ def resource_entry(registration: Registration) -> dict[str, Any]:
         "dependsOn": [ref for ref in dependencies if ref not in via_properties],
         "protect": registration.protect,
         "inputs": plain(registration.inputs),
+        "aliases": [_alias(alias) for alias in registration.aliases],
     }
+
+
+def _alias(alias: dict[str, Any]) -> dict[str, Any]:
+    """URNs as `type::name` refs, the plan's way of naming a resource."""
+    if "urn" in alias:
+        return {"ref": resource_ref(alias["urn"])}
+    if "parentUrn" in alias:
+        rest = {key: value for key, value in alias.items() if key != "parentUrn"}
+        return {**rest, "parent": resource_ref(alias["parentUrn"])}
+    return alias
 
 
 def build_plan(evaluation: Evaluation) -> dict[str, Any]:

@@ -15,7 +15,18 @@ from offline_plan.plan_file import build_plan, plain, resource_ref
 from tests.graph import ref
 from tests.stack_files import stack_config
 
-RESOURCE_KEYS = {"type", "name", "parent", "provider", "custom", "dependencies", "dependsOn", "protect", "inputs"}
+RESOURCE_KEYS = {
+    "type",
+    "name",
+    "parent",
+    "provider",
+    "custom",
+    "dependencies",
+    "dependsOn",
+    "protect",
+    "inputs",
+    "aliases",
+}
 # Children that pulumi-eks creates inside its remote components; the mocks stand them in.
 REMOTE_CHILD_TYPES = {"aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup"}
 
@@ -101,7 +112,14 @@ def test_plan_cli_writes_one_json_per_stack_and_a_summary(tmp_path: Path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dev", "dev.json", "prod-dr", "prod-dr.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "dev", "dev.cost.json", "dev.json", "prod-dr", "prod-dr.cost.json", "prod-dr.json",
+    ]  # fmt: skip
+    assert json.loads((tmp_path / "dev.cost.json").read_text())["monthly"] > 0
+    assert result.stdout.count("cost: $") == 2
+    assert result.stdout.count("deploy time from empty:") == 2
+    assert "promotion to active:" in result.stdout  # prod-dr is a standby with an RTO target
+    assert "target prod-dr: standby share unknown" in result.stdout  # prod was not planned in this run
     deployment = yaml.safe_load((tmp_path / "dev" / "manifests" / "deployment-web-web.yaml").read_text())
     assert (deployment["apiVersion"], deployment["kind"]) == ("apps/v1", "Deployment")
     assert list(deployment)[:3] == ["apiVersion", "kind", "metadata"]

@@ -1,0 +1,1 @@
+"""Review data for a change: difference, cost and deploy time per stack, in one report."""
