@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -20,13 +22,19 @@ def category_and_generation(name: str) -> tuple[str, int] | None:
 
 def allowed_types(requirements: Iterable[dict[str, Any]], priced: Iterable[str]) -> list[InstanceType]:
     """Every priced type the requirements admit (In/NotIn/Gt/Lt on the labels the platform uses)."""
+    return list(_allowed(json.dumps(list(requirements), sort_keys=True), frozenset(priced)))
+
+
+@functools.lru_cache(maxsize=64)
+def _allowed(requirements_json: str, priced: frozenset[str]) -> tuple[InstanceType, ...]:
+    requirements = json.loads(requirements_json)
     candidates = []
-    for name in sorted(set(priced) & ec2_instance_types()):
+    for name in sorted(priced & ec2_instance_types()):
         found = instance_type(name)
         labels = _labels(name, found) if found else None
         if found and labels and all(_admits(requirement, labels) for requirement in requirements):
             candidates.append(found)
-    return candidates
+    return tuple(candidates)
 
 
 def _labels(name: str, instance: InstanceType) -> dict[str, list[str]] | None:
