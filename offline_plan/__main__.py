@@ -11,7 +11,7 @@ from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
-from offline_plan.review_lines import review_lines, target_report
+from offline_plan.review_lines import parity_reports, review_lines, target_report
 from offline_plan.stack_config import read_stack_config, stack_names
 from offline_plan.summary import summarize
 from settings import SettingsError
@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     known = stack_names(args.project_dir)
     stacks = args.stacks or known
     failed = False
-    estimates = {}
+    reviewed = {}
+    plans = {}
     for stack in stacks:
         if stack not in known:
             print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
@@ -57,13 +58,19 @@ def main(argv: list[str] | None = None) -> int:
         manifests = write_manifests(plan, args.out)
         capacity, capacity_error = _system_node_capacity(plan)
         print(summarize(plan, capacity))
-        estimates[stack] = review_lines(plan, args.out, args.project_dir, args.cost_table)
+        plans[stack] = plan
+        reviewed[stack] = review_lines(plan, args.out, args.project_dir, args.cost_table)
         print(f"\nWrote {path} and {manifests}/\n")
         if capacity_error:
             print(f"error: stack '{stack}': {capacity_error}", file=sys.stderr)
             failed = True
-    for line in target_report(estimates):
+    for line in target_report(reviewed):
         print(line)
+    for report in parity_reports(plans, reviewed):
+        print("\n".join(report.lines()))
+        if not report.clean:
+            print(f"error: stack '{report.standby}' is not the same graph as '{report.active}'", file=sys.stderr)
+            failed = True
     return 1 if failed else 0
 
 

@@ -24,6 +24,7 @@ class Promotion:
     dns_ttl_seconds: int
     detection_seconds: int
     rto_minutes: int
+    active_plan: dict[str, Any]
 
     @property
     def seconds(self) -> float:
@@ -60,6 +61,7 @@ def promotion(standby_plan: dict[str, Any], project_dir: Path = PROJECT_DIR) -> 
         dns_ttl_seconds=review["dnsTtlSeconds"],
         detection_seconds=review["failoverDetectionSeconds"],
         rto_minutes=review["rtoMinutes"],
+        active_plan=active_plan,
     )
 
 
