@@ -127,9 +127,11 @@ def worst_case(pool: NodePool, prices: RegionPrices, spot_discount: float) -> tu
     """The allowed type that costs most when the pool launches as many nodes as its limits admit.
 
     Karpenter's scheduler drops instance types whose capacity would exceed what the limits have
-    left, so a pool holds at most floor(cpu limit / vCPUs) and floor(memory limit / memory) nodes
-    of a type; the dearest such fleet, priced on-demand (Spot may be unavailable), is the bill
-    the limits allow.
+    left (kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling/scheduler.go,
+    filterByRemainingResources), so a pool holds at most floor(cpu limit / vCPUs) and
+    floor(memory limit / memory) nodes of a type; the dearest such fleet, priced on-demand (Spot
+    may be unavailable), is the bill the limits allow. Karpenter's limit checks are eventually
+    consistent, so a burst of launches can overrun them briefly; that is not modelled.
     """
     if pool.cpu_limit_millicores is None and pool.memory_limit_mib is None:
         raise ValueError(f"NodePool {pool.name} has no limits: its worst case is unbounded")

@@ -65,3 +65,15 @@ def plan_with(stack: str, mutate: Callable[[dict[str, Any]], None]) -> Graph:
     result = evaluate_stack(stack, config=type(original)(original.project, stack, values, []))
     assert result.error is None, result.error
     return Graph(build_plan(result))
+
+
+@cache
+def promoted(stack: str) -> Graph:
+    """The stack planned with `dr.role: active`: a standby's promotion, the one settings change."""
+    return plan_with(stack, lambda config: config["eks-platform:dr"].update(role="active"))
+
+
+@cache
+def dev_with_another_vpc_cidr() -> Graph:
+    """dev with its VPC moved to 10.11.0.0/16: a change the provider answers with replacements."""
+    return plan_with("dev", lambda config: config["eks-platform:network"].update(vpcCidr="10.11.0.0/16"))

@@ -11,7 +11,7 @@ from deploy_time.durations import DURATIONS, seconds_for
 from difference import compare_plans
 from review.promotion import promotion
 from review.stack_review import review_stack
-from tests.conftest import STACKS, graph, plan_with
+from tests.conftest import STACKS, dev_with_another_vpc_cidr, graph, plan_with, promoted
 
 SECONDS = {"a": 100.0, "b": 200.0, "c": 50.0, "inner": 30.0, "after": 10.0}
 
@@ -85,7 +85,7 @@ def test_from_empty_the_cluster_then_its_nodes_are_on_the_critical_path(stack):
 
 
 def test_an_update_takes_only_the_changed_resources_time():
-    changed = plan_with("dev", lambda config: config["eks-platform:network"].update(vpcCidr="10.11.0.0/16"))
+    changed = dev_with_another_vpc_cidr()
     review = review_stack("dev", graph("dev").plan, changed.plan)
     assert review.update is not None
     vpc = {"type": "aws:ec2/vpc:Vpc", "name": "v", "inputs": {}}
@@ -102,7 +102,7 @@ def test_no_change_takes_no_time():
 def test_the_standby_promotion_is_modeled_against_its_rto():
     modeled = promotion(graph("prod-dr").plan)
     assert modeled is not None
-    changed = compare_plans(graph("prod-dr").plan, plan_with("prod-dr", promote).plan)
+    changed = compare_plans(graph("prod-dr").plan, promoted("prod-dr").plan)
     assert modeled.changed == len(changed.changed) + len(changed.added) > 0
     assert modeled.seconds == modeled.update.total_seconds + 60 + 90  # dnsTtlSeconds + failoverDetectionSeconds
     assert modeled.holds
@@ -118,7 +118,3 @@ def test_an_rto_shorter_than_the_promotion_does_not_hold():
 
 def test_an_active_stack_has_no_promotion():
     assert promotion(graph("prod").plan) is None
-
-
-def promote(config: dict) -> None:
-    config["eks-platform:dr"]["role"] = "active"

@@ -14,7 +14,7 @@ from difference import alarms, compare_plans
 from difference.replacements import replacement_table
 from offline_plan.evaluate import evaluate_stack
 from offline_plan.plan_file import build_plan
-from tests.conftest import graph, plan_with
+from tests.conftest import dev_with_another_vpc_cidr, graph
 
 COMPONENT = "eks-platform:workloads:Web"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -152,7 +152,7 @@ def test_every_replacing_input_is_an_input_the_resource_has():
 
 
 def test_a_changed_vpc_cidr_is_flagged_as_a_replacement():
-    changed = plan_with("dev", lambda config: config["eks-platform:network"].update(vpcCidr="10.11.0.0/16"))
+    changed = dev_with_another_vpc_cidr()
     found = {(alarm.ref, alarm.kind) for alarm in alarms(compare_plans(graph("dev").plan, changed.plan))}
     assert ("aws:ec2/vpc:Vpc::eks-platform-dev-vpc", "replacing input") in found
 

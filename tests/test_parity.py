@@ -11,6 +11,7 @@ from disaster_recovery import check_parity
 from disaster_recovery.parity import allowed_rules, normalized
 from offline_plan.__main__ import main as plan_command
 from tests.conftest import graph, plan_with
+from tests.conftest import promoted as promoted_graph
 from tests.project_copy import edit_config, project_copy
 
 
@@ -19,6 +20,9 @@ def promoted(config: dict[str, Any]) -> None:
 
 
 def standby_as_active(*changes: Any) -> dict:
+    if not changes:
+        return promoted_graph("prod-dr").plan
+
     def mutate(config: dict[str, Any]) -> None:
         promoted(config)
         for change in changes:
