@@ -55,7 +55,7 @@ review: venv
 
 ## test: linters, type checks and the test suite
 test: lint checkov-venv promtool
-	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest -n 2 --dist loadgroup
+	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest -n 2
 
 lint: venv
 	$(PY) -m ruff check .

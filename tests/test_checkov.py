@@ -3,11 +3,10 @@ except the ones justified in checkov_skips.yaml."""
 
 from __future__ import annotations
 
-import functools
+import fcntl
 import json
 import os
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,8 +19,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 CHECKOV = Path(os.environ.get("CHECKOV", PROJECT_DIR / ".venv-checkov" / "bin" / "checkov"))
 SKIPS = yaml.safe_load((Path(__file__).parent / "checkov_skips.yaml").read_text())
 SAMPLE_NAMESPACES = {"web", "mongodb", "batch"}
-# Every test here reads one scan: keep them in one xdist worker (`--dist loadgroup`).
-pytestmark = pytest.mark.xdist_group("checkov")
 
 
 def sample_objects(stack: str) -> list[tuple[str, dict]]:
@@ -59,24 +56,35 @@ BAD_POD = {
 }
 
 
-@functools.cache
-def checkov_scan() -> tuple[dict, dict[str, set[tuple[str, str]]]]:
-    """One checkov run per test process (it takes seconds to start) over every stack's samples,
-    each in its own folder, and a deliberately bad pod in `canary/`."""
-    with tempfile.TemporaryDirectory() as directory:
-        root = Path(directory)
-        for stack in STACKS:
-            (root / stack).mkdir()
-            for name, obj in sample_objects(stack):
-                (root / stack / f"{name}.yaml").write_text(yaml.safe_dump(obj))
-        (root / "canary").mkdir()
-        (root / "canary" / "bad.yaml").write_text(yaml.safe_dump(BAD_POD))
-        return run_checkov(root)
+Scan = tuple[dict, dict[str, set[tuple[str, str]]]]
 
 
-@pytest.fixture
-def scan() -> tuple[dict, dict[str, set[tuple[str, str]]]]:
-    return checkov_scan()
+@pytest.fixture(scope="session")
+def scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
+    """One checkov run per test session (it takes seconds to start) over every stack's samples,
+    each in its own folder, and a deliberately bad pod in `canary/`. xdist workers share the
+    session's temporary root: the first to get the lock scans, the other reads its report."""
+    # Under xdist each worker's basetemp is a folder of the session's; alone, basetemp is the session's.
+    basetemp = tmp_path_factory.getbasetemp()
+    shared = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
+    with open(shared / "checkov.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = shared / "checkov-report.json"
+        if not report.exists():
+            summary, failures = run_checkov(write_samples(shared / "checkov"))
+            report.write_text(json.dumps({"summary": summary, "failures": {k: sorted(v) for k, v in failures.items()}}))
+        saved = json.loads(report.read_text())
+    return saved["summary"], {folder: {tuple(pair) for pair in pairs} for folder, pairs in saved["failures"].items()}
+
+
+def write_samples(root: Path) -> Path:
+    for stack in STACKS:
+        (root / stack).mkdir(parents=True)
+        for name, obj in sample_objects(stack):
+            (root / stack / f"{name}.yaml").write_text(yaml.safe_dump(obj))
+    (root / "canary").mkdir()
+    (root / "canary" / "bad.yaml").write_text(yaml.safe_dump(BAD_POD))
+    return root
 
 
 def test_the_scan_parses_every_file_and_passes_checks(scan):
