@@ -233,22 +233,36 @@ def _node_class_volume_gib(plan: dict[str, Any]) -> float:
 
 
 def _load_balancers(plan: dict[str, Any], prices: RegionPrices) -> LineItem | None:
-    """One ALB per Ingress group (the controller merges Ingresses that share a group name)."""
-    groups = set()
-    for resource in plan["resources"]:
-        if resource["type"] == "kubernetes:networking.k8s.io/v1:Ingress":
-            annotations = resource["inputs"].get("metadata", {}).get("annotations") or {}
-            groups.add(annotations.get("alb.ingress.kubernetes.io/group.name") or resource["name"])
+    """One ALB per Ingress group (the controller merges Ingresses that share a group name),
+    whether the Ingress is a resource of the plan or one a chart renders from its values."""
+    groups = {_alb_group(name, ingress) for name, ingress in _ingresses(plan)}
     if not groups:
         return None
     per_alb = prices.monthly("albHour") + prices.monthly("albLcuHour")
-    return _fixed(
-        "Application load balancers",
-        len(groups) * per_alb,
-        f"{len(groups)} ALB(s), 1 LCU each (assumed)",
-        "albHour",
-        "albLcuHour",
-    )
+    basis = f"{len(groups)} ALB(s), 1 LCU each (assumed)"
+    return _fixed("Application load balancers", len(groups) * per_alb, basis, "albHour", "albLcuHour")
+
+
+def _ingresses(plan: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(name, {annotations, ingressClassName}) of every Ingress: declared, or Grafana's from its chart."""
+    found = []
+    for resource in plan["resources"]:
+        inputs = resource["inputs"]
+        if resource["type"] == "kubernetes:networking.k8s.io/v1:Ingress":
+            spec = inputs.get("spec") or {}
+            annotations = (inputs.get("metadata") or {}).get("annotations") or {}
+            found.append(
+                (resource["name"], {"annotations": annotations, "ingressClassName": spec.get("ingressClassName")})
+            )
+        elif resource["type"] == "kubernetes:helm.sh/v3:Release":
+            ingress = ((inputs.get("values") or {}).get("grafana") or {}).get("ingress") or {}
+            if ingress.get("enabled"):
+                found.append((f"{resource['name']}-grafana", ingress))
+    return [(name, ingress) for name, ingress in found if ingress.get("ingressClassName") in ("alb", None)]
+
+
+def _alb_group(name: str, ingress: dict[str, Any]) -> str:
+    return str((ingress.get("annotations") or {}).get("alb.ingress.kubernetes.io/group.name") or name)
 
 
 def _cloudwatch(

@@ -13,6 +13,7 @@ from cost import estimate_plan, target_lines
 from cost.karpenter import NodePool, baseline, worst_case
 from cost.prices import PRICES, region_prices
 from tests.conftest import STACKS, graph
+from tests.stack_files import stack_config
 
 RAW = json.loads(PRICES.read_text())
 EAST = RAW["regions"]["us-east-1"]
@@ -156,3 +157,14 @@ def test_targets_from_settings_are_reported_with_a_verdict():
     [(share, _)] = target_lines(estimates["prod-dr"], estimates)
     percent = round(100 * estimates["prod-dr"].monthly / estimates["prod"].monthly)
     assert f"{percent}% of prod's" in share
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_alb_is_priced_including_grafanas_from_its_chart(stack):
+    """web's Ingress, plus Grafana's internal one the chart renders when settings ask for it."""
+    plan = graph(stack).plan
+    ingresses = sum(r["type"] == "kubernetes:networking.k8s.io/v1:Ingress" for r in plan["resources"])
+    grafana = stack_config(stack)["eks-platform:observability"]["grafanaInternalIngress"]
+    [albs] = [item for item in estimate(stack).items if item.item == "Application load balancers"]
+    expected = ingresses + int(grafana)
+    assert albs.monthly == pytest.approx(expected * HOURS * (usd("albHour") + usd("albLcuHour")))
