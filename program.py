@@ -29,6 +29,7 @@ from components.system_nodes import SystemNodeGroup, SystemNodeGroupArgs
 from settings import Settings
 from workloads.batch import Batch
 from workloads.context import WorkloadContext
+from workloads.failover_dns import FailoverDns
 from workloads.mongodb import MongoDb
 from workloads.web import Web
 
@@ -236,6 +237,7 @@ def _workloads(
         storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
         metrics=[addons.metrics_server.release],
         dns_domain=settings.dns.domain if settings.dns else None,
+        failover_dns=_failover_dns(settings),
         stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
         data_key_arn=foundation.keys.data_key_arn,
     )
@@ -268,7 +270,9 @@ def _observability(
         PrometheusStackArgs(
             cluster=addons.context,
             settings=settings.observability,
-            dns_domain=settings.dns.domain if settings.dns else None,
+            # Per region: two regions' external-dns never write one name, and one label under
+            # the domain keeps a `*.<domain>` certificate valid for it.
+            grafana_hostname=f"grafana-{settings.region}.{settings.dns.domain}" if settings.dns else None,
             storage=[addons.ebs_csi.addon, addons.ebs_csi.storage_class],
             capacity=addons.karpenter.node_pools,
             alert_topic_arn=cloudwatch.topic_arn,
@@ -310,6 +314,18 @@ def _outputs(settings: Settings, foundation: Foundation) -> dict[str, Any]:
         "review": review_assumptions(settings),
         "kubeconfig": cluster.kubeconfig_json,
     }
+
+
+def _failover_dns(settings: Settings) -> FailoverDns | None:
+    """With a zone and a DR peer, web's name is a failover record that follows dr.role."""
+    if settings.dns is None or settings.dr.peer_stack is None:
+        return None
+    return FailoverDns(
+        hosted_zone_id=settings.dns.hosted_zone_id,
+        primary=settings.dr.role == "active",
+        set_identifier=settings.cluster.name,
+        https=settings.workloads.web.certificate_arn is not None,
+    )
 
 
 def review_assumptions(settings: Settings) -> dict[str, Any]:

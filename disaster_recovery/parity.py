@@ -28,6 +28,8 @@ _ASSIGNED_IDS = (
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
     (re.compile(r"\bws-[0-9a-f]{8}-[0-9a-f]{4}\b"), "<workspace-id>"),
     (re.compile(r"\b[a-z]{3,4}\d-az\d\b"), "<zone-id>"),
+    # An ALB's DNS name, which the AWS Load Balancer Controller gets from AWS.
+    (re.compile(r"\b(?:internal-)?k8s-[a-z0-9-]+?-[0-9a-f]{10}-\d+\.(?=<region>\.elb\.)"), "<alb>."),
     (re.compile(r"-[0-9a-f]{7}\b"), "-<suffix>"),
 )
 

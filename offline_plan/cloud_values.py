@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 # The account when a stack file names none (the settings then refuse the stack anyway).
@@ -166,3 +168,25 @@ def kubeconfig(cluster_name: str, endpoint: str, region: str, role_arn: str | No
             }
         ],
     }
+
+
+ALB_HOSTED_ZONES = Path(__file__).resolve().parent.parent / "settings" / "data" / "alb_hosted_zones.json"
+
+
+def alb_hosted_zone(region: str) -> str:
+    zones: dict[str, str] = json.loads(ALB_HOSTED_ZONES.read_text())["zones"]
+    if region not in zones:
+        raise KeyError(f"no ALB hosted zone for {region} in {ALB_HOSTED_ZONES.name}; add it from its cited source")
+    return zones[region]
+
+
+def ingress_status(inputs: dict[str, Any], name: str, stack: str, region: str) -> dict[str, Any]:
+    """The address the AWS Load Balancer Controller writes back: k8s-<ns>-<name>-<hash>.<region>.elb.amazonaws.com
+    (internal ALBs start with internal-)."""
+    metadata = inputs.get("metadata") or {}
+    annotations = metadata.get("annotations") or {}
+    scheme = "internal-" if annotations.get("alb.ingress.kubernetes.io/scheme") == "internal" else ""
+    label = f"k8s-{metadata.get('namespace', 'default')}-{metadata.get('name', name)}"[:32]
+    number = int(digest(name, length=6), 16) % 10**9
+    host = f"{scheme}{label}-{digest(stack, name, length=10)}-{number}.{region}.elb.amazonaws.com"
+    return {"loadBalancer": {"ingress": [{"hostname": host}]}}

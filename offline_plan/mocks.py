@@ -11,9 +11,11 @@ from pulumi.runtime.mocks import MockCallArgs, MockMonitor, MockResourceArgs
 
 from offline_plan.cloud_values import (
     ENGINE_SECRET_OUTPUTS,
+    alb_hosted_zone,
     computed_state,
     digest,
     eks_cluster_state,
+    ingress_status,
     kubeconfig,
     resource_id,
 )
@@ -67,6 +69,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         if not args.custom:
             return None, {}
         name = self.former_names.get((args.typ, args.name), args.name)
+        if args.typ == "kubernetes:networking.k8s.io/v1:Ingress":
+            return None, {**args.inputs, "status": ingress_status(args.inputs, name, self.stack, self.region)}
         state = computed_state(args.typ, name, args.inputs, self.region, self.stack, self.account)
         rid = state.pop("id")
         return rid, {**args.inputs, **engine_secrets(args.typ, state)}
@@ -88,6 +92,9 @@ class PlatformMocks(pulumi.runtime.Mocks):
             return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
         if args.token in ("aws:index/getRegion:getRegion", "aws:index/region:getRegion"):
             return {"name": self.region, "region": self.region, "id": self.region}
+        if args.token == "aws:lb/getHostedZoneId:getHostedZoneId":
+            region = args.args.get("region") or self.region
+            return {"id": alb_hosted_zone(region), "region": region}
         raise UnmockedInvokeError(f"offline plan has no mock for invoke {args.token}; add one in {__name__}")
 
     # pulumi-eks components are remote: the eks provider creates their children at

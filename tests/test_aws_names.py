@@ -35,6 +35,8 @@ NAMELESS_TYPES: dict[str, str] = {
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "an attachment of a policy ARN to a role",
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": "AWS names the role after awsServiceName (AWSServiceRoleFor...)",
     "aws:kms/key:Key": "AWS assigns a key id; the alias is the name",
+    "aws:route53/healthCheck:HealthCheck": "AWS assigns an id; Name is a tag",
+    "aws:route53/record:Record": "a DNS name in the stack's zone; its set identifier is the cluster name",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "a setting of the bucket",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "a setting of the bucket",
     "aws:s3/bucketPolicy:BucketPolicy": "a setting of the bucket",

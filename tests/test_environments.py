@@ -80,6 +80,10 @@ def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_d
         ("kubernetes:apps/v1:StatefulSet", "statefulset-mongodb-mongodb", "inputs.spec"),
         ("kubernetes:core/v1:ResourceQuota", "resourcequota-mongodb-tenant", "inputs.spec"),
         ("kubernetes:batch/v1:Job", "job-mongodb-replica-set-init", "inputs.spec"),
+        # web's name: SECONDARY on the standby, aliasing (and probing) its own region's ALB.
+        ("aws:route53/record:Record", "<cluster>-web-failover", "inputs.failoverRoutingPolicies"),
+        ("aws:route53/record:Record", "<cluster>-web-failover", "inputs.aliases"),
+        ("aws:route53/healthCheck:HealthCheck", "<cluster>-web-health", "inputs.fqdn"),
     }
     assert differences(prod, prod_dr) >= PROD_OWNS_THE_ACCOUNT_SPOT_ROLE
     assert prod.outputs["drRole"] == "active"

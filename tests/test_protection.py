@@ -82,6 +82,8 @@ MAY_BE_REPLACED = {
     "kubernetes:apps/v1:StatefulSet": "its claims outlive it (claim retention policy Retain, class Retain)",
     "kubernetes:core/v1:Namespace": "volumes of its claims are retained by the StorageClass (Retain where protected)",
     "pulumi:providers:aws": "configuration",
+    "aws:route53/record:Record": "web's failover record, recreated from the program (a short DNS gap, no data)",
+    "aws:route53/healthCheck:HealthCheck": "a probe, recreated from the program",
     "pulumi:providers:kubernetes": "configuration",
     "tls:index/privateKey:PrivateKey": "a re-issued key rolls the members' certificates; no stored data",
     "tls:index/selfSignedCert:SelfSignedCert": "re-issued with the key",

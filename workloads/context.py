@@ -10,6 +10,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.kubernetes_objects import declare
+from workloads.failover_dns import FailoverDns
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class WorkloadContext:
     # metrics-server, which HorizontalPodAutoscalers read.
     metrics: Sequence[pulumi.Resource]
     dns_domain: str | None
+    # web's name as a Route 53 failover record, in a stack with a DR peer and a zone.
+    failover_dns: FailoverDns | None
     # nodeSelector/tolerations that keep pods with state on on-demand capacity.
     stateful_placement: dict[str, Any]
     # The platform's customer-managed key for data at rest (buckets, volumes).

@@ -15,6 +15,7 @@ from settings.model import WebSettings
 from workloads.bucket import BucketArgs, key_use_policy, private_bucket
 from workloads.context import WorkloadContext
 from workloads.edge import EdgeArgs, edge_protection
+from workloads.failover_dns import EXTERNAL_DNS_CONTROLLER, OWNED_BY_PULUMI, failover_record
 from workloads.hardening import (
     container_security_context,
     https_egress,
@@ -54,6 +55,7 @@ def web_manifests(
     public_subnet_cidrs: list[str],
     hostname: str | None,
     edge_annotations: dict[str, pulumi.Input[str]] | None = None,
+    dns_by_failover_record: bool = False,
 ) -> list[dict[str, Any]]:
     # Room for every replica at its limits plus a rolling update's surge pod.
     pods = web.max_replicas + 1
@@ -65,7 +67,7 @@ def web_manifests(
         _service_account(),
         _deployment(bucket_name),
         _service(),
-        _ingress(web, hostname, edge_annotations or {}),
+        _ingress(web, hostname, edge_annotations or {}, dns_by_failover_record),
         _autoscaler(web),
         disruption_budget(NAMESPACE, APP),
         _network_policy(public_subnet_cidrs),
@@ -158,13 +160,18 @@ def _service() -> dict[str, Any]:
     }
 
 
-def _ingress(web: WebSettings, hostname: str | None, edge_annotations: dict[str, pulumi.Input[str]]) -> dict[str, Any]:
+def _ingress(
+    web: WebSettings, hostname: str | None, edge_annotations: dict[str, pulumi.Input[str]], failover_record: bool
+) -> dict[str, Any]:
     annotations: dict[str, pulumi.Input[str]] = {
         "alb.ingress.kubernetes.io/scheme": "internet-facing",
         "alb.ingress.kubernetes.io/target-type": "ip",
         "alb.ingress.kubernetes.io/healthcheck-path": "/readyz",
         **edge_annotations,
     }
+    if failover_record:
+        # The name is a failover record the program owns; external-dns must not write it.
+        annotations[EXTERNAL_DNS_CONTROLLER] = OWNED_BY_PULUMI
     if web.certificate_arn:
         annotations.update(
             {
@@ -306,10 +313,18 @@ class Web(pulumi.ComponentResource):
             )
             # The controller creates the ALB from the Ingress: the ACL and the log bucket's policy come first.
             after += edge.ready
+        failover = context.failover_dns if hostname else None
         manifests = web_manifests(
-            web, bucket.bucket, list(context.public_subnet_cidrs), hostname, edge.annotations if edge else None
+            web,
+            bucket.bucket,
+            list(context.public_subnet_cidrs),
+            hostname,
+            edge.annotations if edge else None,
+            dns_by_failover_record=failover is not None,
         )
-        context.declare_all(self, manifests, after)
+        declared = context.declare_all(self, manifests, after)
+        if failover is not None and hostname:
+            failover_record(self, prefix, hostname, failover, declared["Ingress"], dict(context.tags))
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name})

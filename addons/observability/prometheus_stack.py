@@ -41,7 +41,8 @@ AMP_REPLICA_LABEL = "__replica__"
 class PrometheusStackArgs:
     cluster: ClusterContext
     settings: ObservabilitySettings
-    dns_domain: str | None
+    # Grafana's name in the zone external-dns manages, one per region (None: no zone).
+    grafana_hostname: str | None
     # The gp3 StorageClass and EBS CSI driver (volumes), and Karpenter's NodePools (capacity).
     storage: Sequence[pulumi.Resource]
     capacity: Sequence[pulumi.Resource]
@@ -136,18 +137,18 @@ def stack_values(args: PrometheusStackArgs, remote_write_url: str | None, alert_
         "prometheusOperator": {"resources": resources("100m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "kube-state-metrics": {"resources": resources("50m", "128Mi", "500m", "512Mi"), **critical_addon_placement()},
         "prometheus-node-exporter": {"resources": resources("20m", "32Mi", "200m", "128Mi")},
-        "grafana": _grafana_values(settings, args.dns_domain, args.vpc_cidr),
+        "grafana": _grafana_values(settings, args.grafana_hostname, args.vpc_cidr),
     }
 
 
-def _grafana_values(settings: ObservabilitySettings, dns_domain: str | None, vpc_cidr: str) -> dict[str, Any]:
+def _grafana_values(settings: ObservabilitySettings, hostname: str | None, vpc_cidr: str) -> dict[str, Any]:
     ingress: dict[str, Any] = {"enabled": False}
     if settings.grafana_internal_ingress:
         ingress = {
             "enabled": True,
             "ingressClassName": "alb",
             "annotations": _grafana_alb_annotations(settings, vpc_cidr),
-            "hosts": [f"grafana.{dns_domain}"] if dns_domain else [],
+            "hosts": [hostname] if hostname else [],
             "path": "/",
         }
     return {
