@@ -11,9 +11,9 @@ from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
-from offline_plan.review_lines import parity_reports, review_lines, target_report
 from offline_plan.stack_config import read_stack_config, stack_names
 from offline_plan.summary import summarize
+from review.plan_lines import parity_reports, review_lines, target_report
 from settings import SettingsError
 
 
