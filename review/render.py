@@ -114,7 +114,7 @@ def markdown(reviews: list[StackReview], base: str, policy: str = "not yet check
     head = [
         f"## Infrastructure review against `{base}`",
         "",
-        f"**Data at risk in: {', '.join(risky)}**" if risky else "No replacement of anything that holds data.",
+        f"**Replacements or data at risk in: {', '.join(risky)}**" if risky else "No replacement and no data at risk.",
         "",
         *_summary_table(reviews, policy),
         "",

@@ -33,7 +33,7 @@ def test_the_review_fits_one_comment_and_keeps_every_stacks_summary_row():
 def test_a_real_stack_review_reads_summary_then_folded_details():
     review = review_stack("prod", graph("prod").plan, graph("prod").plan)
     document = markdown([review], "main")
-    assert "No replacement of anything that holds data." in document
+    assert "No replacement and no data at risk." in document
     assert "<details><summary>prod</summary>" in document
     assert "0 added, 0 removed, 0 changed" in text([review])
 
