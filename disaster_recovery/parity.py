@@ -82,9 +82,16 @@ def allowed_rules() -> dict[str, Any]:
     return rules
 
 
-def check_parity(active: dict[str, Any], standby_as_active: dict[str, Any]) -> ParityReport:
-    a, b = active["stack"], standby_as_active["stack"]
-    difference = compare_plans(normalized(active, b), normalized(standby_as_active, a))
+# Besides the inputs: what the engine waits for, and what it refuses to delete.
+GRAPH_FIELDS = ("dependsOn", "protect")
+
+
+def check_parity(active: dict[str, Any], standby: dict[str, Any]) -> ParityReport:
+    """`standby` is normally the standby planned as active; planned as it is, the report also
+    lists its role-driven sizes, undeclared."""
+    a, b = active["stack"], standby["stack"]
+    left, right = normalized(active, b), normalized(standby, a)
+    difference = compare_plans(left, right)
     report = ParityReport(a, b)
     for ref, side in [(ref, a) for ref in difference.removed] + [(ref, b) for ref in difference.added]:
         report.findings.append(Finding(ref, f"(only in {side})", "", "", _only_in_one_reason(ref)))
@@ -92,6 +99,16 @@ def check_parity(active: dict[str, Any], standby_as_active: dict[str, Any]) -> P
         for change in changes:
             path = re.sub(r"\[\d+\]", "[]", change.path)
             report.findings.append(Finding(ref, change.path, change.before, change.after, _path_reason(ref, path)))
+    before = {f"{r['type']}::{r['name']}": r for r in left["resources"]}
+    for resource in right["resources"]:
+        ref = f"{resource['type']}::{resource['name']}"
+        old = before.get(difference.renamed.get(ref, ref))
+        if old is None:
+            continue
+        for key in GRAPH_FIELDS:
+            if old[key] != resource[key]:
+                reason = _path_reason(ref, f"({key})")
+                report.findings.append(Finding(ref, f"({key})", str(old[key]), str(resource[key]), reason))
     return report
 
 

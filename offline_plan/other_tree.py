@@ -23,7 +23,7 @@ from offline_plan.stack_config import read_stack_config, stack_names
 from settings import SettingsError
 
 # This tree's tooling, which reads plans and must not be swapped for the other tree's.
-TOOLING = {"offline_plan", "difference", "cost", "deploy_time", "review", "capacity", "tests"}
+TOOLING = {"offline_plan", "difference", "cost", "deploy_time", "review", "capacity", "disaster_recovery", "tests"}
 
 
 class GitRefError(Exception):

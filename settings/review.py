@@ -13,19 +13,20 @@ _USAGE = (
     "natDataGiBPerMonth", "logIngestionGiBPerMonth", "webRequestsMillionsPerMonth", "replicatedGiBPerMonth",
     "metricSamplesMillionsPerMonth", "spotDiscountPercent",
 )  # fmt: skip
-_TARGETS = ("monthlyBudgetUsd", "standbyMaxPercentOfPeer", "rtoMinutes", "dnsTtlSeconds", "failoverDetectionSeconds")
+# What a promotion's modeled time is held to and made of.
+_PROMOTION = ("rtoMinutes", "dnsTtlSeconds", "failoverDetectionSeconds")
+_TARGETS = ("monthlyBudgetUsd", "standbyMaxPercentOfPeer", *_PROMOTION)
 
 
 def parse_review(root: ConfigReader, role: DrRole, peer_stack: str | None) -> ReviewSettings:
     section = root.section("review", _USAGE + _TARGETS)
     # Targets about a peer stay set through a promotion, which changes dr.role alone.
-    failover = ("rtoMinutes", "dnsTtlSeconds", "failoverDetectionSeconds", "standbyMaxPercentOfPeer")
     if peer_stack is None:
-        for key in failover:
+        for key in (*_PROMOTION, "standbyMaxPercentOfPeer"):
             if section.has(key):
                 raise section.fail(key, section.data[key], "unset unless dr.peerStack names a peer to fail over to")
     elif role == "standby":
-        for key in failover[:3]:
+        for key in _PROMOTION:
             section.raw(key, "required on a standby stack: its promotion is measured against it")
     return ReviewSettings(
         nat_data_gib_per_month=section.integer("natDataGiBPerMonth", 0, 1_000_000),

@@ -2,93 +2,46 @@
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
-from settings.aws_catalog import region_zones
+from disaster_recovery import check_parity
 from tests.graph import Graph
 from tests.stack_files import stack_config
 
-_MOCK_ID = re.compile(r"\b(vpc|subnet|igw|nat|eipalloc|rtb|rtbassoc|sg|vpce|fl|lt)-[0-9a-f]{17}\b")
 
-
-def normalized(stack: Graph) -> dict[tuple[str, str], Any]:
-    """Resources keyed by type and name, with stack-, region- and CIDR-specific text replaced."""
-    config = stack_config(stack.stack)
-    region, cidr = config["aws:region"], config["eks-platform:network"]["vpcCidr"]
-    octets = ".".join(cidr.split(".")[:2]) + "."
-    zone_prefix = next(iter(region_zones(region).values())).split("-az")[0]
-    replacements = [
-        (f"eks-platform-{stack.stack}", "<cluster>"),
-        (f"pulumi-{stack.stack}", "pulumi-<stack>"),
-        (f"urn:pulumi:{stack.stack}::", "urn:pulumi:<stack>::"),
-        (region, "<region>"),
-        (octets, "<net>."),
-    ]
-
-    def scrub(text: str) -> str:
-        for old, new in replacements:
-            text = text.replace(old, new)
-        # Zone IDs are per region; which ones a stack uses is the network tests' concern.
-        text = re.sub(rf"\b{zone_prefix}-az\d+\b", "<zone>", text)
-        text = re.sub(r'(\\?"stack\\?": \\?")[^"\\]+', r"\1<stack>", text)
-        text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>", text)
-        text = re.sub(r"ws-[0-9a-f]{8}-[0-9a-f]{4}", "ws-<workspace>", text)
-        text = re.sub(r"-[0-9a-f]{7}\b", "-<suffix>", text)
-        text = re.sub(r"\b[0-9a-f]{17}\b", "<id>", text)
-        text = re.sub(r"/id/[0-9A-F]{32}|https://[0-9A-F]{32}", "<oidc>", text)
-        return _MOCK_ID.sub(lambda m: f"{m.group(1)}-<id>", text)
-
-    return {
-        (r["type"], scrub(r["name"])): json.loads(scrub(json.dumps({k: v for k, v in r.items() if k != "name"})))
-        for r in stack.resources
-    }
-
-
-def differences(a: Graph, b: Graph) -> set[tuple[str, str, str]]:
-    """(type, name, field) that differ; a resource only one side declares differs as a whole ("")."""
-    left, right = normalized(a), normalized(b)
-    found = {(*key, "") for key in left.keys() ^ right.keys()}
-    for key in left.keys() & right.keys():
-        for field in ("parent", "provider", "dependencies", "dependsOn", "protect"):
-            if left[key][field] != right[key][field]:
-                found.add((*key, field))
-        for name in left[key]["inputs"].keys() | right[key]["inputs"].keys():
-            if left[key]["inputs"].get(name) != right[key]["inputs"].get(name):
-                found.add((*key, f"inputs.{name}"))
-    return found
-
-
-# prod-dr shares prod's account, where one stack creates the account-wide Spot role.
-# Spot capacity (system nodes, Karpenter) waits for the role only where it is declared.
-PROD_OWNS_THE_ACCOUNT_SPOT_ROLE = {
-    ("aws:iam/serviceLinkedRole:ServiceLinkedRole", "spot-service-linked-role", ""),
-    ("eks:index:ManagedNodeGroup", "<cluster>-system", "dependencies"),
-    ("eks:index:ManagedNodeGroup", "<cluster>-system", "dependsOn"),
-    ("kubernetes:helm.sh/v3:Release", "karpenter", "dependencies"),
-    ("kubernetes:helm.sh/v3:Release", "karpenter", "dependsOn"),
-}
+def role_driven(prod: Graph, prod_dr: Graph) -> set[tuple[str, str]]:
+    """(resource, top-level input) of every difference the parity check does not allow when the
+    standby is compared as it is, not planned as active: what its standby values size."""
+    report = check_parity(prod.plan, prod_dr.plan)
+    return {(finding.ref, re.split(r"[.\[(]", finding.path)[0]) for finding in report.unexplained}
 
 
 def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_dr):
-    # Everything that differs is sized by the standby values in settings.
-    assert differences(prod, prod_dr) - PROD_OWNS_THE_ACCOUNT_SPOT_ROLE == {
-        ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-critical", "inputs.spec"),
-        ("kubernetes:karpenter.sh/v1:NodePool", "nodepool-general", "inputs.spec"),
-        ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "horizontalpodautoscaler-web-web", "inputs.spec"),
-        ("kubernetes:apps/v1:StatefulSet", "statefulset-mongodb-mongodb", "inputs.spec"),
-        ("kubernetes:core/v1:ResourceQuota", "resourcequota-mongodb-tenant", "inputs.spec"),
-        ("kubernetes:batch/v1:Job", "job-mongodb-replica-set-init", "inputs.spec"),
-        # web's name: SECONDARY on the standby, aliasing (and probing) its own region's ALB.
-        ("aws:route53/record:Record", "<cluster>-web-failover", "inputs.failoverRoutingPolicies"),
-        ("aws:route53/record:Record", "<cluster>-web-failover", "inputs.aliases"),
-        ("aws:route53/healthCheck:HealthCheck", "<cluster>-web-health", "inputs.fqdn"),
+    # Names, regions and networks are normalized by the parity check, which allows its declared
+    # differences; everything else is sized by the standby values in settings.
+    assert role_driven(prod, prod_dr) == {
+        ("kubernetes:karpenter.sh/v1:NodePool::nodepool-critical", "spec"),
+        ("kubernetes:karpenter.sh/v1:NodePool::nodepool-general", "spec"),
+        ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler::horizontalpodautoscaler-web-web", "spec"),
+        ("kubernetes:apps/v1:StatefulSet::statefulset-mongodb-mongodb", "spec"),
+        ("kubernetes:core/v1:ResourceQuota::resourcequota-mongodb-tenant", "spec"),
+        ("kubernetes:batch/v1:Job::job-mongodb-replica-set-init", "spec"),
+        # web's name: SECONDARY on the standby.
+        ("aws:route53/record:Record::<cluster>-web-failover", "failoverRoutingPolicies"),
     }
-    assert differences(prod, prod_dr) >= PROD_OWNS_THE_ACCOUNT_SPOT_ROLE
     assert prod.outputs["drRole"] == "active"
     assert prod_dr.outputs["drRole"] == "standby"
     assert prod.outputs["region"] != prod_dr.outputs["region"]
+
+
+def test_prod_owns_the_accounts_spot_role_and_only_its_spot_capacity_waits_for_it(prod, prod_dr):
+    """prod-dr shares prod's account, where one stack creates the account-wide Spot role."""
+    allowed = {(f.ref, f.path) for f in check_parity(prod.plan, prod_dr.plan).findings if f.why}
+    assert {
+        ("aws:iam/serviceLinkedRole:ServiceLinkedRole::spot-service-linked-role", "(only in prod)"),
+        ("eks:index:ManagedNodeGroup::<cluster>-system", "(dependsOn)"),
+        ("kubernetes:helm.sh/v3:Release::karpenter", "(dependsOn)"),
+    } <= allowed
 
 
 def test_prod_has_more_network_and_protection_than_dev(dev, prod):

@@ -51,6 +51,8 @@ def test_both_regions_answer_one_name_in_one_zone_with_their_own_set_identifier(
         (zone["hostedZoneId"], f"web.{zone['domain']}", "A")
     }
     assert len({r["setIdentifier"] for r in records}) == 2
+    # Each alias names the ALB zone of its own region: a zone from the other region fails the alias.
+    assert len({r["aliases"][0]["zoneId"] for r in records}) == 2
 
 
 @pytest.mark.parametrize("stack", PAIR)

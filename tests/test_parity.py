@@ -92,3 +92,27 @@ def test_make_plan_fails_when_the_pair_drifts(tmp_path, capsys):
     assert status != 0
     assert "parity prod / prod-dr (as active): 1 difference(s) not allowed" in out
     assert "stack 'prod-dr' is not the same graph as 'prod'" in err
+
+
+def small_plan(stack: str, region: str, cidr: str, depends_on: list[str], protect: bool) -> dict:
+    def resource(kind: str, name: str, inputs: dict, **extra: Any) -> dict:
+        return {"type": kind, "name": name, "parent": None, "custom": True, "dependencies": [], "dependsOn": [],
+                "protect": False, "inputs": inputs, "aliases": [], **extra}  # fmt: skip
+
+    return {
+        "project": "eks-platform", "stack": stack, "outputs": {"region": region},
+        "resources": [
+            resource("aws:ec2/vpc:Vpc", f"eks-platform-{stack}-vpc", {"cidrBlock": cidr}),
+            resource("aws:kms/key:Key", f"eks-platform-{stack}-data", {}, dependsOn=depends_on, protect=protect),
+        ],
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("field", ["(dependsOn)", "(protect)"])
+def test_what_the_engine_waits_for_and_refuses_to_delete_is_part_of_parity(field):
+    """Inputs alike, but the standby's key does not wait for its VPC, or is not protected."""
+    active = small_plan("prod", "us-east-1", "10.20.0.0/16", ["aws:ec2/vpc:Vpc::eks-platform-prod-vpc"], True)
+    waits = [] if field == "(dependsOn)" else ["aws:ec2/vpc:Vpc::eks-platform-prod-dr-vpc"]
+    standby = small_plan("prod-dr", "us-west-2", "10.30.0.0/16", waits, field != "(protect)")
+    report = check_parity(active, standby)
+    assert [(f.ref, f.path) for f in report.unexplained] == [("aws:kms/key:Key::<cluster>-data", field)]
