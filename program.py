@@ -9,6 +9,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+import versions
 from addons.aws_load_balancer_controller import AwsLoadBalancerController
 from addons.context import ClusterContext
 from addons.ebs_csi import EbsCsiDriver
@@ -23,9 +24,12 @@ from components.account_roles import AccountWideRoles
 from components.cluster import CLUSTER_ADMIN_POLICY, Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
+from components.images import mirrored_images, repository_prefix
 from components.kubernetes_provider import cluster_provider
 from components.network import Network, NetworkArgs
+from components.registry import ImageRegistry, ImageRegistryArgs, replication_region
 from components.system_nodes import SystemNodeGroup, SystemNodeGroupArgs
+from cross_region import backups, dr_output, peer_outputs, pending, replicate_web_bucket, restore_test
 from settings import Settings
 from workloads.batch import Batch
 from workloads.context import WorkloadContext
@@ -44,6 +48,7 @@ class Foundation:
     system_nodes: SystemNodeGroup
     dns: ClusterDns
     kubernetes: k8s.Provider
+    registry: ImageRegistry
 
 
 @dataclass(frozen=True)
@@ -60,9 +65,21 @@ def build_platform(settings: Settings) -> dict[str, Any]:
     on_aws = pulumi.ResourceOptions(providers={"aws": aws_provider(settings)})
     foundation = _foundation(settings, on_aws)
     addons = _addons(settings, foundation, on_aws)
-    _workloads(settings, foundation, addons, on_aws)
+    data_key = foundation.keys.data_key_arn
+    peer = peer_outputs(settings)
+    storage = [addons.ebs_csi.addon, addons.ebs_csi.storage_class]
+    velero = backups(settings, addons.context, data_key, storage, peer, on_aws)
+    # A promotion's restore (dr.restoreBackup) finishes before the data tier grows to its active size.
+    site, context = _workloads(settings, foundation, addons, on_aws, after_restore=_optional(velero.restore))
+    web_replication = replicate_web_bucket(settings, site, data_key, peer)
+    restore_test(settings, velero, context, on_aws)
     alarm_topic = _observability(settings, foundation, addons, on_aws)
-    return {**_outputs(settings, foundation), "alarmTopicArn": alarm_topic}
+    dr = dr_output(settings, velero, site, data_key, web_replication, foundation.registry, pending(settings, peer))
+    return {**_outputs(settings, foundation), "alarmTopicArn": alarm_topic, "dr": dr}
+
+
+def _optional(resource: pulumi.Resource | None) -> list[pulumi.Resource]:
+    return [resource] if resource is not None else []
 
 
 def aws_provider(settings: Settings) -> aws.Provider:
@@ -161,7 +178,24 @@ def _foundation(settings: Settings, on_aws: pulumi.ResourceOptions) -> Foundatio
         on_aws,
     )
     kubernetes = cluster_provider("k8s", cluster.kubeconfig_json, pulumi.ResourceOptions())
-    return Foundation(account, keys, network, cluster, node_addons, system_nodes, dns, kubernetes)
+    registry = image_registry(settings, on_aws)
+    return Foundation(account, keys, network, cluster, node_addons, system_nodes, dns, kubernetes, registry)
+
+
+def image_registry(settings: Settings, on_aws: pulumi.ResourceOptions) -> ImageRegistry:
+    """The sample images' repositories in the stack's region; the active stack of a pair replicates them."""
+    return ImageRegistry(
+        f"{settings.cluster.name}-registry",
+        ImageRegistryArgs(
+            images=mirrored_images(settings.project, settings.account.id, settings.region, versions.IMAGES),
+            prefix=repository_prefix(settings.project),
+            account_id=settings.account.id,
+            replicate_to=replication_region(settings.dr),
+            tags=settings.tags,
+            protect=settings.protect_stateful_resources,
+        ),
+        on_aws,
+    )
 
 
 def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceOptions) -> PlatformAddons:
@@ -222,8 +256,12 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
 
 
 def _workloads(
-    settings: Settings, foundation: Foundation, addons: PlatformAddons, on_aws: pulumi.ResourceOptions
-) -> None:
+    settings: Settings,
+    foundation: Foundation,
+    addons: PlatformAddons,
+    on_aws: pulumi.ResourceOptions,
+    after_restore: list[pulumi.Resource],
+) -> tuple[Web, WorkloadContext]:
     name = settings.cluster.name
     context = WorkloadContext(
         cluster_name=name,
@@ -240,12 +278,14 @@ def _workloads(
         failover_dns=_failover_dns(settings),
         stateful_placement=stateful_placement(settings.karpenter.stateful_node_pool),
         data_key_arn=foundation.keys.data_key_arn,
+        images=foundation.registry.images,
     )
     workloads = settings.workloads
     web = Web(f"{name}-web", workloads.web, context, settings.region, settings.account.id, on_aws)
     # web's copy of its database credentials goes into web's namespace, so it waits for web.
-    MongoDb(f"{name}-mongodb", workloads.mongodb, context, [web], on_aws)
+    MongoDb(f"{name}-mongodb", workloads.mongodb, context, [web], on_aws, restored=after_restore)
     Batch(f"{name}-batch", workloads.batch, web.bucket_name, web.bucket_arn, context, settings.region, on_aws)
+    return web, context
 
 
 def _observability(

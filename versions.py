@@ -15,6 +15,9 @@ from dataclasses import dataclass
 _POD_IDENTITY_AGENT = "v1.3.10-eksbuild.2"
 # Follows the aws-observability chart release (6.4.0); one build for every supported version.
 _CLOUDWATCH_OBSERVABILITY = "v6.4.0-eksbuild.1"
+# The CSI snapshot controller and its VolumeSnapshot CRDs, which Velero's data mover snapshots
+# through; one build serves every supported version.
+_SNAPSHOT_CONTROLLER = "v8.2.0-eksbuild.1"
 
 # EKS managed add-on versions per Kubernetes minor version.
 EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
@@ -25,6 +28,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.56.0-eksbuild.1",
         "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
+        "snapshot-controller": _SNAPSHOT_CONTROLLER,
     },
     "1.34": {
         "vpc-cni": "v1.22.3-eksbuild.1",
@@ -33,6 +37,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.63.0-eksbuild.1",
         "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
+        "snapshot-controller": _SNAPSHOT_CONTROLLER,
     },
     "1.35": {
         "vpc-cni": "v1.22.3-eksbuild.1",
@@ -41,6 +46,7 @@ EKS_ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "eks-pod-identity-agent": _POD_IDENTITY_AGENT,
         "aws-ebs-csi-driver": "v1.64.0-eksbuild.1",
         "amazon-cloudwatch-observability": _CLOUDWATCH_OBSERVABILITY,
+        "snapshot-controller": _SNAPSHOT_CONTROLLER,
     },
 }
 
@@ -96,7 +102,15 @@ HELM_CHARTS: dict[str, HelmChart] = {
     "kube-prometheus-stack": HelmChart(
         "kube-prometheus-stack", "88.5.3", repository="https://prometheus-community.github.io/helm-charts"
     ),
+    # Velero 1.18.1 (the chart's appVersion); its CRDs are upgraded by the chart's own job.
+    "velero": HelmChart("velero", "12.1.0", repository="https://vmware-tanzu.github.io/helm-charts"),
 }
+
+# Velero's AWS object-store plugin: v1.14.x is the line for Velero v1.18.x (the plugin's
+# README compatibility table).
+VELERO_AWS_PLUGIN = "docker.io/velero/velero-plugin-for-aws:v1.14.0"
+# The restore test's clients: kubectl to drive Velero, the AWS CLI to file the result.
+KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.35.0"
 
 # Sample workload images, pinned by tag.
 IMAGES: dict[str, str] = {

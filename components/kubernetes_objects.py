@@ -11,6 +11,7 @@ from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
+from pulumi_kubernetes import _utilities as k8s_utilities
 
 _KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("v1", "Namespace"): k8s.core.v1.Namespace,
@@ -30,11 +31,16 @@ _KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("networking.k8s.io/v1", "Ingress"): k8s.networking.v1.Ingress,
     ("storage.k8s.io/v1", "StorageClass"): k8s.storage.v1.StorageClass,
     ("scheduling.k8s.io/v1", "PriorityClass"): k8s.scheduling.v1.PriorityClass,
+    ("rbac.authorization.k8s.io/v1", "Role"): k8s.rbac.v1.Role,
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): k8s.rbac.v1.RoleBinding,
 }
 # Top-level manifest fields and the SDK's argument names for them.
 _FIELDS = {
     "metadata": "metadata",
     "spec": "spec",
+    "rules": "rules",
+    "roleRef": "role_ref",
+    "subjects": "subjects",
     "data": "data",
     "stringData": "string_data",
     "type": "type",
@@ -71,6 +77,8 @@ def object_name(manifest: dict[str, Any]) -> str:
 def declare(manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
     """A built-in kind as its typed resource; anything else as an object of a custom resource."""
     resource_class = _KINDS.get((manifest["apiVersion"], manifest["kind"]))
+    if resource_class is None and "spec" not in manifest:
+        return _object_without_spec(manifest, opts)
     if resource_class is None:
         return k8s.apiextensions.CustomResource(
             object_name(manifest),
@@ -82,3 +90,19 @@ def declare(manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.Cu
         )
     arguments = {_FIELDS[key]: value for key, value in manifest.items() if key not in ("apiVersion", "kind")}
     return resource_class(object_name(manifest), opts=opts, **arguments)
+
+
+def _object_without_spec(manifest: dict[str, Any], opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
+    """A custom kind whose fields sit at the top level (VolumeSnapshotClass: driver,
+    deletionPolicy), which apiextensions.CustomResource cannot carry: registered under the same
+    `kubernetes:<apiVersion>:<kind>` type that class uses, so the provider handles it alike."""
+    return pulumi.CustomResource(
+        f"kubernetes:{manifest['apiVersion']}:{manifest['kind']}",
+        object_name(manifest),
+        dict(manifest),
+        opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(version=k8s_version())),
+    )
+
+
+def k8s_version() -> str:
+    return str(k8s_utilities.get_version())

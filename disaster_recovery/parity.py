@@ -90,7 +90,8 @@ def check_parity(active: dict[str, Any], standby: dict[str, Any]) -> ParityRepor
     """`standby` is normally the standby planned as active; planned as it is, the report also
     lists its role-driven sizes, undeclared."""
     a, b = active["stack"], standby["stack"]
-    left, right = normalized(active, b), normalized(standby, a)
+    a_region, b_region = active["outputs"]["region"], standby["outputs"]["region"]
+    left, right = normalized(active, b, b_region), normalized(standby, a, a_region)
     difference = compare_plans(left, right)
     report = ParityReport(a, b)
     for ref, side in [(ref, a) for ref in difference.removed] + [(ref, b) for ref in difference.added]:
@@ -125,16 +126,19 @@ def _path_reason(ref: str, path: str) -> str | None:
     return None
 
 
-def normalized(plan: dict[str, Any], peer: str) -> dict[str, Any]:
-    """The plan with what legitimately differs between regions replaced by placeholders."""
+def normalized(plan: dict[str, Any], peer: str, peer_region: str | None = None) -> dict[str, Any]:
+    """The plan with what legitimately differs between regions replaced by placeholders; the
+    peer's region too, where the plan names it (a replication destination)."""
     outputs = plan["outputs"]
-    rewrite = _rewriter(plan["project"], plan["stack"], peer, outputs["region"], _vpc_cidr(plan))
+    rewrite = _rewriter(plan["project"], plan["stack"], peer, outputs["region"], _vpc_cidr(plan), peer_region)
     fields = ("name", "parent", "inputs", "dependencies", "dependsOn", "aliases")
     resources = [{**r, **{key: _walk(r.get(key), rewrite) for key in fields}} for r in plan["resources"]]
     return {**plan, "resources": resources}
 
 
-def _rewriter(project: str, stack: str, peer: str, region: str, vpc: str) -> Callable[[str], str]:
+def _rewriter(
+    project: str, stack: str, peer: str, region: str, vpc: str, peer_region: str | None
+) -> Callable[[str], str]:
     names = sorted(
         ((f"{project}-{stack}", "<cluster>"), (f"{project}-{peer}", "<peer-cluster>")), key=lambda p: -len(p[0])
     )
@@ -154,6 +158,8 @@ def _rewriter(project: str, stack: str, peer: str, region: str, vpc: str) -> Cal
         for name, placeholder in names:
             text = text.replace(name, placeholder)
         text = text.replace(f"urn:pulumi:{stack}::", "urn:pulumi:<stack>::").replace(region, "<region>")
+        if peer_region:
+            text = text.replace(peer_region, "<peer-region>")
         text = _IPV4_NETWORK.sub(relative, text)
         for pattern, placeholder in _ASSIGNED_IDS:
             text = pattern.sub(placeholder, text)

@@ -7,7 +7,7 @@ import gc
 import json
 import runpy
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,16 +52,25 @@ class Evaluation:
 
 
 def evaluate_stack(
-    stack: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None, from_environment: bool = False
+    stack: str,
+    project_dir: Path = PROJECT_DIR,
+    config: StackConfig | None = None,
+    from_environment: bool = False,
+    deployed: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Evaluation:
     """Evaluate `project_dir/__main__.py` with the stack's config (or the one given).
 
     `from_environment` leaves the config where a real `pulumi up` puts it, in PULUMI_CONFIG and
     PULUMI_CONFIG_SECRET_KEYS (the caller sets them), instead of handing it to the mock runtime.
+    `deployed` is the state backend as the program's stack references see it: each deployed
+    stack's outputs. By default an active stack's DR peer is deployed, with the outputs its own
+    evaluation exports (see peer_outputs); pass {} for a first deploy with nothing else there.
     """
     config = config or read_stack_config(project_dir, stack)
+    if deployed is None:
+        deployed = deployed_peer(project_dir, config)
     region = config.values.get("aws:region") or DEFAULT_REGION
-    mocks = PlatformMocks(config.project, config.stack, region, _account_id(config))
+    mocks = PlatformMocks(config.project, config.stack, region, _account_id(config), deployed)
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
 
@@ -89,6 +98,33 @@ def evaluate_stack(
     outputs = {} if error else _stack_outputs()
     gc.collect()
     return Evaluation(config=config, registrations=monitor.registrations, outputs=outputs, error=error)
+
+
+_PEER_OUTPUTS: dict[tuple[Path, str, str], dict[str, Any]] = {}
+
+
+def deployed_peer(project_dir: Path, config: StackConfig) -> dict[str, Mapping[str, Any]]:
+    """The peer an active stack replicates to, as deployed from its own stack file.
+
+    The peer is evaluated first, itself with nothing deployed beside it: that is the documented
+    first-deploy order (standby first), and a standby reads nothing from its peer anyway.
+    """
+    try:
+        dr = json.loads(config.values.get("eks-platform:dr", "{}"))
+    except json.JSONDecodeError:
+        return {}
+    peer = dr.get("peerStack") if isinstance(dr, dict) and dr.get("role") == "active" else None
+    if not isinstance(peer, str) or not (project_dir / f"Pulumi.{peer}.yaml").exists():
+        return {}
+    try:
+        peer_config = read_stack_config(project_dir, peer)
+    except Exception:
+        return {}
+    key = (project_dir, peer, json.dumps(peer_config.values, sort_keys=True))
+    if key not in _PEER_OUTPUTS:
+        evaluation = evaluate_stack(peer, project_dir, peer_config, deployed={})
+        _PEER_OUTPUTS[key] = {name: output.value for name, output in evaluation.outputs.items()}
+    return {peer: _PEER_OUTPUTS[key]} if _PEER_OUTPUTS[key] else {}
 
 
 def _account_id(config: StackConfig) -> str:

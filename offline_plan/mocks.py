@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -44,6 +45,10 @@ def engine_secrets(typ: str, state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# The engine's builtin invoke behind stack references (pulumi/pulumi pkg/resource/deploy/builtins.go).
+READ_STACK_OUTPUTS = "pulumi:pulumi:readStackOutputs"
+
+
 class UnmockedInvokeError(RuntimeError):
     """The program called a data source the offline plan cannot answer yet."""
 
@@ -51,8 +56,12 @@ class UnmockedInvokeError(RuntimeError):
 class PlatformMocks(pulumi.runtime.Mocks):
     """Computed values with the stack's region and a fixed account id."""
 
-    def __init__(self, project: str, stack: str, region: str, account: str) -> None:
+    def __init__(
+        self, project: str, stack: str, region: str, account: str, deployed: Mapping[str, Mapping[str, Any]]
+    ) -> None:
         self.project = project
+        # Other stacks' outputs, as the state backend would answer a stack reference.
+        self.deployed = deployed
         self.stack = stack
         self.region = region
         self.account = account
@@ -76,7 +85,16 @@ class PlatformMocks(pulumi.runtime.Mocks):
         return rid, {**args.inputs, **engine_secrets(args.typ, state)}
 
     def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        if args.token == READ_STACK_OUTPUTS:
+            return self._stack_outputs(str(args.args.get("name", "")))
         return self._invoke(args), []
+
+    def _stack_outputs(self, name: str) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        """The engine's stack-reference read: a stack never deployed is an error, as in the service."""
+        outputs = self.deployed.get(name.rsplit("/", 1)[-1])
+        if outputs is None:
+            return {}, [("name", f"unknown stack {name!r}")]
+        return {"name": name, "outputs": dict(outputs), "secretOutputNames": []}, []
 
     def _invoke(self, args: MockCallArgs) -> dict[str, Any]:
         if args.token == "aws:index/getAvailabilityZones:getAvailabilityZones":

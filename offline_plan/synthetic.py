@@ -17,7 +17,7 @@ from offline_plan.monitor import RecordingMonitor
 
 def evaluate_chain(count: int) -> int:
     """`count` log groups, each depending on one earlier group (a tree: the SDK checks cycles recursively)."""
-    mocks = PlatformMocks("synthetic", "bench", "us-east-1", DEFAULT_ACCOUNT_ID)
+    mocks = PlatformMocks("synthetic", "bench", "us-east-1", DEFAULT_ACCOUNT_ID, {})
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
     runtime_settings.ROOT.set(None)

@@ -81,6 +81,10 @@ class DrSettings:
     role: DrRole
     peer_stack: str | None
     peer_vpc_cidr: str | None
+    # Where the active stack replicates its image repositories to (components/registry.py).
+    peer_region: str | None
+    # A Velero backup the promotion restores (dr.restoreBackup); None: nothing is restored.
+    restore_backup: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,22 @@ class ReviewSettings:
     rto_minutes: int | None
     dns_ttl_seconds: int | None
     failover_detection_seconds: int | None
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    """Velero's schedules and the standby's restore test (settings/backup.py)."""
+
+    rpo_minutes: int  # the data tier is backed up this often: the RPO target
+    ttl_hours: int  # each backup is kept this long
+    restore_test_schedule: str | None  # cron of the standby's restore test; None: no test
+    # The longest gap between two restore tests plus the test's own time: an older pass is stale.
+    restore_test_max_age_hours: int | None
+    active: bool  # dr.role active: schedules run and the location is writable
+
+    @property
+    def ttl(self) -> str:
+        return f"{self.ttl_hours}h0m0s"
 
 
 @dataclass(frozen=True)
@@ -217,6 +237,7 @@ class Settings:
     keys: KeySettings
     tags: Mapping[str, str]
     review: ReviewSettings
+    backup: BackupSettings
 
     @property
     def uses_spot(self) -> bool:

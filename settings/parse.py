@@ -15,6 +15,7 @@ from settings.aws_catalog import (
     instance_type,
     offered_in,
 )
+from settings.backup import backup_name, parse_backup
 from settings.errors import SettingsError
 from settings.karpenter import parse_karpenter
 from settings.keys import check_keys
@@ -37,7 +38,7 @@ from settings.workloads import parse_dns, parse_workloads
 
 TOP_LEVEL_KEYS = (
     "environment", "account", "kms", "network", "cluster", "systemNodes", "dr", "karpenter", "dns", "workloads",
-    "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags", "review",
+    "observability", "alertHeartbeatUrl", "protectStatefulResources", "tags", "review", "backup",
 )  # fmt: skip
 
 _ENVIRONMENT_NAME = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
@@ -98,6 +99,7 @@ def parse_settings(
         keys=parse_keys(root, account.id, cluster.deployer_principal, protect),
         tags=parse_tags(root, project, stack, environment),
         review=parse_review(root, dr.role, dr.peer_stack),
+        backup=parse_backup(root, dr.role, dr.peer_stack),
     )
     check_spot_role_ownership(root, account, settings.uses_spot, stacks)
     return settings
@@ -275,21 +277,37 @@ def _scaling(nodes: ConfigReader, name: str) -> NodeScaling:
 
 
 def _dr(root: ConfigReader, region: str, vpc_cidr: str, stacks: ProjectStacks) -> DrSettings:
-    dr = root.section("dr", ("role", "peerStack"))
+    dr = root.section("dr", ("role", "peerStack", "restoreBackup"))
     role = dr.choice("role", ("active", "standby"))
+    restore = _restore_backup(dr, role)
     if not dr.has("peerStack"):
         if role == "standby":
             raise dr.fail("peerStack", "<missing>", "the name of the active stack this standby replaces")
-        return DrSettings(role=role, peer_stack=None, peer_vpc_cidr=None)  # type: ignore[arg-type]
+        return DrSettings(role=role, peer_stack=None, peer_vpc_cidr=None, peer_region=None, restore_backup=restore)  # type: ignore[arg-type]
     peer_name = dr.string("peerStack", "the name of another stack of this project")
     peer = stacks().get(peer_name)
     if peer is None or peer_name == root.stack:
         raise dr.fail("peerStack", peer_name, "another stack of this project with a Pulumi.<stack>.yaml file")
-    if peer.region == region:
+    if peer.region is None or peer.region == region:
         raise dr.fail("peerStack", peer_name, f"a stack in a region other than {region}")
     if peer.vpc_cidr and ipaddress.IPv4Network(vpc_cidr).overlaps(ipaddress.IPv4Network(peer.vpc_cidr)):
         network = ConfigReader(root.stack, f"{NAMESPACE}:network.", {})
         raise network.fail(
             "vpcCidr", vpc_cidr, f"a network that does not overlap DR peer '{peer_name}' ({peer.vpc_cidr})"
         )
-    return DrSettings(role=role, peer_stack=peer_name, peer_vpc_cidr=peer.vpc_cidr)  # type: ignore[arg-type]
+    return DrSettings(
+        role=role,  # type: ignore[arg-type]
+        peer_stack=peer_name,
+        peer_vpc_cidr=peer.vpc_cidr,
+        peer_region=peer.region,
+        restore_backup=restore,
+    )
+
+
+def _restore_backup(dr: ConfigReader, role: str) -> str | None:
+    """A named backup restored by the promotion's `pulumi up`; only an active stack restores."""
+    if not dr.has("restoreBackup"):
+        return None
+    if role != "active":
+        raise dr.fail("restoreBackup", dr.data["restoreBackup"], "unset while dr.role is standby")
+    return backup_name(dr, "restoreBackup")

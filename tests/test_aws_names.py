@@ -21,6 +21,7 @@ from tests.graph import ref
 # Types whose AWS identity is assigned by AWS (ids, ARNs) or is another resource's name: nothing to name.
 NAMELESS_TYPES: dict[str, str] = {
     "aws:ec2/eip:Eip": "AWS assigns an allocation id; Name is a tag",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "one per bucket, identified by its bucket",
     "aws:ec2/flowLog:FlowLog": "AWS assigns an id",
     "aws:ec2/internetGateway:InternetGateway": "AWS assigns an id; Name is a tag",
     "aws:ec2/natGateway:NatGateway": "AWS assigns an id; Name is a tag",
@@ -29,6 +30,8 @@ NAMELESS_TYPES: dict[str, str] = {
     "aws:ec2/subnet:Subnet": "AWS assigns an id; Name is a tag",
     "aws:ec2/vpc:Vpc": "AWS assigns an id; Name is a tag",
     "aws:ec2/vpcEndpoint:VpcEndpoint": "AWS assigns an id; serviceName is AWS's",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "a setting of the repository",
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": "a setting of the account's registry in the region",
     "aws:eks/accessEntry:AccessEntry": "identified by the cluster and the principal ARN",
     "aws:eks/addon:Addon": "addonName is the name AWS publishes the add-on under",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": "AWS assigns an id",

@@ -242,6 +242,7 @@ def test_every_system_pod_of_the_plan_is_counted(any_stack):
         "metrics-server",
         "prometheus-operator",
         "kube-state-metrics",
+        "velero",
     }
     if stack_config(any_stack.stack).get("eks-platform:dns"):
         expected.add("external-dns")

@@ -85,8 +85,8 @@ def test_stateful_resources_protected_in_prod_and_not_in_dev(dev, prod, prod_dr)
     stateful = ("aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup", "aws:s3/bucket:Bucket", EKS_CLUSTER)
     for stack, protected in ((dev, False), (prod, True), (prod_dr, True)):
         resources = [r for typ in stateful for r in stack.of_type(typ)]
-        # 4 keys, 6 log groups (flow logs, control plane, 4 Container Insights), the web bucket (and the
-        # web ALB's access-log bucket where state is protected), the cluster.
-        assert len(resources) == (13 if protected else 12)
+        # 4 keys, 6 log groups (flow logs, control plane, 4 Container Insights), the web and backup
+        # buckets (and the web ALB's access-log bucket where state is protected), the cluster.
+        assert len(resources) == (14 if protected else 13)
         assert all(r["protect"] is protected for r in resources), stack.stack
         assert stack.one(EKS_CLUSTER)["inputs"]["deletionProtection"] is protected

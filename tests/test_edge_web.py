@@ -248,8 +248,9 @@ def test_only_elb_log_delivery_may_write_and_only_under_this_accounts_prefix(pro
 
 def test_dev_has_no_edge_resources(dev):
     assert dev.of_type(WEB_ACL) == []
-    assert dev.of_type(LIFECYCLE) == []
-    assert [b["name"] for b in dev.of_type(BUCKET)] == ["eks-platform-dev-web"]
+    # Only the backup bucket expires objects in dev; the edge's access-log bucket is prod's.
+    assert [r["name"] for r in dev.of_type(LIFECYCLE)] == ["eks-platform-dev-velero-backups"]
+    assert [b["name"] for b in dev.of_type(BUCKET)] == ["eks-platform-dev-velero-backups", "eks-platform-dev-web"]
 
 
 # --- The web bucket on the platform's data key --------------------------------------------

@@ -16,19 +16,66 @@ def role_driven(prod: Graph, prod_dr: Graph) -> set[tuple[str, str]]:
     return {(finding.ref, re.split(r"[.\[(]", finding.path)[0]) for finding in report.unexplained}
 
 
+# The standby's restore test: declared only while standing by (workloads/restore_test.py).
+STANDBY_ONLY = {
+    ("aws:eks/podIdentityAssociation:PodIdentityAssociation::<cluster>-restore-test", ""),
+    ("aws:iam/role:Role::<cluster>-restore-test", ""),
+    ("aws:iam/rolePolicy:RolePolicy::<cluster>-restore-test-bucket-key", ""),
+    ("aws:iam/rolePolicy:RolePolicy::<cluster>-restore-test-file-results", ""),
+    ("eks-platform:workloads:RestoreTest::<cluster>-restore-test", ""),
+    ("kubernetes:batch/v1:CronJob::cronjob-restore-test-restore-test", ""),
+    ("kubernetes:core/v1:ConfigMap::configmap-restore-test-restore-test-spec", ""),
+    ("kubernetes:core/v1:LimitRange::limitrange-restore-test-container-defaults", ""),
+    ("kubernetes:core/v1:Namespace::namespace-restore-test", ""),
+    ("kubernetes:core/v1:ResourceQuota::resourcequota-restore-test-tenant", ""),
+    ("kubernetes:core/v1:ServiceAccount::serviceaccount-restore-test-restore-test", ""),
+    ("kubernetes:networking.k8s.io/v1:NetworkPolicy::networkpolicy-restore-test-allow-dns", ""),
+    ("kubernetes:networking.k8s.io/v1:NetworkPolicy::networkpolicy-restore-test-default-deny", ""),
+    ("kubernetes:networking.k8s.io/v1:NetworkPolicy::networkpolicy-restore-test-restore-test", ""),
+    ("kubernetes:rbac.authorization.k8s.io/v1:Role::role-restore-test-restore-test", ""),
+    ("kubernetes:rbac.authorization.k8s.io/v1:Role::role-velero-restore-test", ""),
+    ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::rolebinding-restore-test-restore-test", ""),
+    ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding::rolebinding-velero-restore-test", ""),
+}
+# Only the active stack backs up and pushes: Velero's schedules, the buckets' and the registry's
+# replication to the peer.
+ACTIVE_ONLY = {
+    ("kubernetes:velero.io/v1:Schedule::schedule-velero-apps", ""),
+    ("kubernetes:velero.io/v1:Schedule::schedule-velero-data-tier", ""),
+    ("aws:s3/bucketReplicationConfig:BucketReplicationConfig::<cluster>-velero-backups-replication", ""),
+    ("aws:iam/role:Role::<cluster>-velero-backups-replication", ""),
+    ("aws:iam/rolePolicy:RolePolicy::<cluster>-velero-backups-replication", ""),
+    ("aws:s3/bucketReplicationConfig:BucketReplicationConfig::<cluster>-web-replication", ""),
+    ("aws:iam/role:Role::<cluster>-web-replication", ""),
+    ("aws:iam/rolePolicy:RolePolicy::<cluster>-web-replication", ""),
+    ("aws:ecr/replicationConfiguration:ReplicationConfiguration::<cluster>-registry-replication", ""),
+}
+SIZED_BY_ROLE = {
+    ("kubernetes:karpenter.sh/v1:NodePool::nodepool-critical", "spec"),
+    ("kubernetes:karpenter.sh/v1:NodePool::nodepool-general", "spec"),
+    ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler::horizontalpodautoscaler-web-web", "spec"),
+    ("kubernetes:apps/v1:StatefulSet::statefulset-mongodb-mongodb", "spec"),
+    ("kubernetes:core/v1:ResourceQuota::resourcequota-mongodb-tenant", "spec"),
+    ("kubernetes:batch/v1:Job::job-mongodb-replica-set-init", "spec"),
+    # web's connection string lists the members the standby runs.
+    ("kubernetes:core/v1:Secret::secret-web-mongodb-app-user", ""),
+    # web's name: SECONDARY on the standby.
+    ("aws:route53/record:Record::<cluster>-web-failover", "failoverRoutingPolicies"),
+    # Velero's backup location: read-only on the standby, whose bucket holds the peer's replicas.
+    ("kubernetes:helm.sh/v3:Release::velero", "values"),
+}
+
+
 def test_prod_dr_equals_prod_except_region_cidr_and_standby_scaling(prod, prod_dr):
     # Names, regions and networks are normalized by the parity check, which allows its declared
-    # differences; everything else is sized by the standby values in settings.
-    assert role_driven(prod, prod_dr) == {
-        ("kubernetes:karpenter.sh/v1:NodePool::nodepool-critical", "spec"),
-        ("kubernetes:karpenter.sh/v1:NodePool::nodepool-general", "spec"),
-        ("kubernetes:autoscaling/v2:HorizontalPodAutoscaler::horizontalpodautoscaler-web-web", "spec"),
-        ("kubernetes:apps/v1:StatefulSet::statefulset-mongodb-mongodb", "spec"),
-        ("kubernetes:core/v1:ResourceQuota::resourcequota-mongodb-tenant", "spec"),
-        ("kubernetes:batch/v1:Job::job-mongodb-replica-set-init", "spec"),
-        # web's name: SECONDARY on the standby.
-        ("aws:route53/record:Record::<cluster>-web-failover", "failoverRoutingPolicies"),
+    # differences; everything else follows the standby role in settings.
+    assert role_driven(prod, prod_dr) == SIZED_BY_ROLE | ACTIVE_ONLY | STANDBY_ONLY
+    velero = {graph.stack: graph.one("kubernetes:helm.sh/v3:Release", "velero") for graph in (prod, prod_dr)}
+    modes = {
+        stack: v["inputs"]["values"]["configuration"]["backupStorageLocation"][0]["accessMode"]
+        for stack, v in velero.items()
     }
+    assert modes == {"prod": "ReadWrite", "prod-dr": "ReadOnly"}
     assert prod.outputs["drRole"] == "active"
     assert prod_dr.outputs["drRole"] == "standby"
     assert prod.outputs["region"] != prod_dr.outputs["region"]

@@ -188,7 +188,10 @@ def test_metric_name_extraction_sees_through_functions_and_labels():
 
 def test_dashboards_are_provisioned_as_config_maps_the_sidecar_picks_up(any_stack):
     sidecar = kps_values(any_stack)["grafana"]["sidecar"]["dashboards"]
-    maps = [obj for _, obj in kubernetes_objects(any_stack.plan) if obj["kind"] == "ConfigMap"]
+    objects = [obj for _, obj in kubernetes_objects(any_stack.plan) if obj["kind"] == "ConfigMap"]
+    # Every ConfigMap where the sidecar looks is a dashboard; other namespaces' are not its business.
+    maps = [obj for obj in objects if obj["metadata"]["namespace"] == sidecar["searchNamespace"]]
+    assert maps
     shipped = {}
     for config_map in maps:
         assert config_map["metadata"]["labels"][sidecar["label"]] == sidecar["labelValue"]

@@ -86,6 +86,20 @@ CHART_PODS: dict[str, tuple[UnseenPods, ...]] = {
             "grafana-community/helm-charts grafana 12.11.1 values.yaml (init-chown-data runs only with persistence)",
         ),
     ),
+    "velero": (
+        UnseenPods(
+            "node-agent",
+            "privileged",
+            "vmware-tanzu/helm-charts charts/velero 12.1.0 templates/node-agent-daemonset.yaml: hostPath "
+            "/var/lib/kubelet/pods and /var/lib/kubelet/plugins (podVolumePath, pluginVolumePath)",
+        ),
+        UnseenPods(
+            "velero server",
+            "restricted",
+            "the program's values (addons/velero/values.py): runAsNonRoot, seccompProfile RuntimeDefault, "
+            "no privilege escalation, drops ALL, in the server and the plugin init container",
+        ),
+    ),
 }
 
 # EKS add-ons by name: (namespace, level, source). EKS does not publish the manifests of coredns
@@ -110,6 +124,12 @@ ADDON_PODS: dict[str, tuple[str, str, str]] = {
         "kube-system",
         "privileged",
         "aws/eks-pod-identity-agent charts/eks-pod-identity-agent: hostNetwork, privileged init container",
+    ),
+    "snapshot-controller": (
+        "kube-system",
+        "baseline",
+        "kubernetes-csi/external-snapshotter deploy/kubernetes/snapshot-controller/setup-snapshot-controller.yaml: "
+        "no securityContext (EKS does not publish the add-on's manifest; this is the upstream it packages)",
     ),
     "aws-ebs-csi-driver": (
         "kube-system",
@@ -272,6 +292,8 @@ def test_the_levels_each_namespace_runs_at(dev, prod):
             "monitoring": "privileged",
             "kube-system": "privileged",
             "amazon-cloudwatch": "privileged",
+            # Velero's node agent mounts the kubelet's pod and plugin directories.
+            "velero": "privileged",
         }
 
 

@@ -41,6 +41,7 @@ MUST_PROTECT: dict[str, Callable[[Resource], bool]] = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": always,
     "aws:sns/topic:Topic": always,  # the alarms' and the on-call's subscriptions hang off it
     "aws:amp/workspace:Workspace": always,  # long-term metrics
+    "aws:ecr/repository:Repository": always,  # the mirrored images the workloads pull
     "eks:index:Cluster": always,  # owns every node and object
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": always,  # account-wide: other stacks' Spot launches need it
     "random:index/randomPassword:RandomPassword": always,  # a new value breaks whoever holds the old one
@@ -63,6 +64,9 @@ MAY_BE_REPLACED = {
     "aws:ec2/subnet:Subnet": "no data; nodes move with it",
     "aws:ec2/vpc:Vpc": "no data of its own; the cluster, which owns the workloads, is protected",
     "aws:ec2/vpcEndpoint:VpcEndpoint": "no data",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "rules from code; expires only untagged images",
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": "rules from code; a demotion must delete it",
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": "rules from code; replicas already copied stay",
     "aws:eks/accessEntry:AccessEntry": "recreated from settings",
     "aws:eks/addon:Addon": "software; its data (volumes) belongs to the claims",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": "recreated from settings",

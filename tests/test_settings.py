@@ -102,6 +102,7 @@ def test_every_supported_kubernetes_version_has_every_pin():
             "eks-pod-identity-agent",
             "aws-ebs-csi-driver",
             "amazon-cloudwatch-observability",
+            "snapshot-controller",
         }
         assert all(version in releases for releases in families.values()), version
         assert all(releases[version].startswith(version) for f, releases in families.items() if f == "AL2023")

@@ -208,6 +208,17 @@ BAD_CONFIGS = {
     "standby without an rto": ("prod-dr", lambda c: c["eks-platform:review"].pop("rtoMinutes"), "eks-platform:review.rtoMinutes", "<missing>"),
     "standby without failure detection": ("prod-dr", lambda c: c["eks-platform:review"].pop("failoverDetectionSeconds"), "eks-platform:review.failoverDetectionSeconds", "<missing>"),
     "dns ttl over a day": ("prod", set_in("review", dnsTtlSeconds=86_401), "eks-platform:review.dnsTtlSeconds", 86_401),
+    # --- Backups and the promotion's restore -------------------------------------------------------
+    "backup section missing": ("prod", set_key("eks-platform:backup", None), "eks-platform:backup", "<missing>"),
+    "backup key unknown": ("dev", set_in("backup", everyMinutes=15), "eks-platform:backup.everyMinutes", 15),
+    "rpo not dividing the hour": ("prod", set_in("backup", rpoMinutes=7), "eks-platform:backup.rpoMinutes", 7),
+    "rpo over an hour": ("prod", set_in("backup", rpoMinutes=90), "eks-platform:backup.rpoMinutes", 90),
+    "ttl shorter than two backups": ("dev", set_in("backup", ttlHours=1), "eks-platform:backup.ttlHours", 1),
+    "ttl over a year": ("prod", set_in("backup", ttlHours=9000), "eks-platform:backup.ttlHours", 9000),
+    "restore test without a peer": ("dev", set_in("backup", restoreTestSchedule="30 4 * * *"), "eks-platform:backup.restoreTestSchedule", "30 4 * * *"),
+    "restore test hour 24": ("prod-dr", set_in("backup", restoreTestSchedule="30 24 * * *"), "eks-platform:backup.restoreTestSchedule", "30 24 * * *"),
+    "restore while standing by": ("prod-dr", set_in("dr", restoreBackup="data-tier-20261121041500"), "eks-platform:dr.restoreBackup", "data-tier-20261121041500"),
+    "restore of a badly named backup": ("prod", set_in("dr", restoreBackup="Data_Tier"), "eks-platform:dr.restoreBackup", "Data_Tier"),
 }  # fmt: skip
 
 

@@ -7,10 +7,9 @@ from typing import Any
 
 import pulumi
 
-import versions
+from components.bucket import key_use_policy
 from components.pod_identity import PodIdentityArgs, pod_identity
 from settings.model import BatchSettings
-from workloads.bucket import key_use_policy
 from workloads.context import WorkloadContext
 from workloads.hardening import (
     container_security_context,
@@ -29,13 +28,13 @@ REPORT_PREFIX = "reports/"
 RESOURCES = {"requests": {"cpu": "100m", "memory": "128Mi"}, "limits": {"cpu": "250m", "memory": "256Mi"}}
 
 
-def batch_manifests(batch: BatchSettings, bucket_name: pulumi.Input[str]) -> list[dict[str, Any]]:
+def batch_manifests(batch: BatchSettings, bucket_name: pulumi.Input[str], image: str) -> list[dict[str, Any]]:
     # concurrencyPolicy Forbid: one job pod at a time, plus one finishing.
     quota = Quota(cpu="500m", memory="512Mi", pods=2)
     return [
         *namespace_manifests(NAMESPACE, quota),
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": _metadata(), "automountServiceAccountToken": False},
-        _cron_job(batch, bucket_name),
+        _cron_job(batch, bucket_name, image),
         _network_policy(),
     ]
 
@@ -44,7 +43,7 @@ def _metadata() -> dict[str, Any]:
     return {"name": APP, "namespace": NAMESPACE, "labels": labels(APP)}
 
 
-def _cron_job(batch: BatchSettings, bucket_name: pulumi.Input[str]) -> dict[str, Any]:
+def _cron_job(batch: BatchSettings, bucket_name: pulumi.Input[str], image: str) -> dict[str, Any]:
     report = (
         'date -u +%Y-%m-%dT%H:%M:%SZ | aws s3 cp - "s3://${BUCKET_NAME}/'
         + REPORT_PREFIX
@@ -52,7 +51,7 @@ def _cron_job(batch: BatchSettings, bucket_name: pulumi.Input[str]) -> dict[str,
     )
     container = {
         "name": "report",
-        "image": versions.IMAGES["aws-cli"],
+        "image": image,
         "imagePullPolicy": "IfNotPresent",
         "command": ["/bin/sh", "-c", report],
         "env": [{"name": "BUCKET_NAME", "value": bucket_name}, {"name": "HOME", "value": "/tmp"}],
@@ -140,5 +139,6 @@ class Batch(pulumi.ComponentResource):
                 },
             ),
         )
-        context.declare_all(self, batch_manifests(batch, bucket_name), after=[*context.capacity, *identity.grants])
+        manifests = batch_manifests(batch, bucket_name, context.images["aws-cli"])
+        context.declare_all(self, manifests, after=[*context.capacity, *identity.grants])
         self.register_outputs({})

@@ -37,6 +37,8 @@ class WorkloadContext:
     stateful_placement: dict[str, Any]
     # The platform's customer-managed key for data at rest (buckets, volumes).
     data_key_arn: pulumi.Input[str]
+    # What each versions.IMAGES image is pulled as: its copy in the stack's own regional ECR.
+    images: Mapping[str, str]
 
     def declare_all(
         self,

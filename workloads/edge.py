@@ -16,8 +16,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.bucket import BucketArgs, Statement, private_bucket
 from components.tagging import resource_tags
-from workloads.bucket import BucketArgs, Statement, private_bucket
 
 # AWS managed rule groups, cheapest first: known-bad sources, known-bad inputs, then the OWASP-style core set.
 MANAGED_RULE_GROUPS = (

@@ -9,7 +9,6 @@ from typing import Any
 import pulumi
 import pulumi_random as random
 
-import versions
 from addons.ebs_csi import STORAGE_CLASS
 from addons.karpenter.placement import DO_NOT_DISRUPT
 from settings.model import MongoSettings
@@ -96,10 +95,12 @@ def secret_manifests(secrets: MongoSecrets) -> list[dict[str, Any]]:
     ]
 
 
-def member_manifests(mongo: MongoSettings, placement: dict[str, Any], tls_checksum: pulumi.Input[str]) -> list[dict]:
+def member_manifests(
+    mongo: MongoSettings, placement: dict[str, Any], tls_checksum: pulumi.Input[str], image: str
+) -> list[dict]:
     return [
         _headless_service(),
-        _stateful_set(mongo, placement, tls_checksum),
+        _stateful_set(mongo, placement, tls_checksum, image),
         # Members only: the replica-set-init Job's pods carry the app label too.
         disruption_budget(NAMESPACE, APP, component="database"),
         _network_policy(),
@@ -176,12 +177,12 @@ def _mongod_args() -> list[str]:
     ]
 
 
-def _mongod() -> dict[str, Any]:
+def _mongod(image: str) -> dict[str, Any]:
     # Unauthenticated ping over TLS to 127.0.0.1, which the certificate names.
     ping = {"exec": {"command": _mongosh("db.adminCommand('ping').ok")}}
     return {
         "name": "mongod",
-        "image": versions.IMAGES["mongodb"],
+        "image": image,
         "imagePullPolicy": "IfNotPresent",
         # The image's entrypoint creates the root user from *_FILE on first start.
         "args": _mongod_args(),
@@ -212,11 +213,11 @@ def _mongosh(script: str, *connection: str) -> list[str]:
     return ["mongosh", "--quiet", "--tls", "--tlsCAFile", f"{TLS_DIR}/{CA_FILE}", *connection, "--eval", script]
 
 
-def _keyfile_init() -> dict[str, Any]:
+def _keyfile_init(image: str) -> dict[str, Any]:
     # mongod refuses a keyfile that group or others can read; Secret volumes are 0440 at best.
     return {
         "name": "keyfile-permissions",
-        "image": versions.IMAGES["mongodb"],
+        "image": image,
         "imagePullPolicy": "IfNotPresent",
         "command": ["sh", "-c", f"cp /secret/keyfile {KEYFILE_DIR}/keyfile && chmod 0400 {KEYFILE_DIR}/keyfile"],
         "resources": SMALL,
@@ -234,15 +235,17 @@ def _one_member_per_zone() -> dict[str, Any]:
     return {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}
 
 
-def _stateful_set(mongo: MongoSettings, placement: dict[str, Any], tls_checksum: pulumi.Input[str]) -> dict[str, Any]:
+def _stateful_set(
+    mongo: MongoSettings, placement: dict[str, Any], tls_checksum: pulumi.Input[str], image: str
+) -> dict[str, Any]:
     pod_spec: dict[str, Any] = {
         "automountServiceAccountToken": False,
         "securityContext": pod_security_context(),
         "terminationGracePeriodSeconds": 60,
         "priorityClassName": PRIORITY_CLASS,
         **placement,
-        "initContainers": [_keyfile_init()],
-        "containers": [_mongod()],
+        "initContainers": [_keyfile_init(image)],
+        "containers": [_mongod(image)],
         "volumes": [
             scratch_volume("configdb"),
             scratch_volume("tmp"),
@@ -301,13 +304,13 @@ INIT_FILES = ScriptFiles(
 )
 
 
-def replica_set_init(replicas: int) -> dict[str, Any]:
+def replica_set_init(replicas: int, image: str) -> dict[str, Any]:
     """Initiates the replica set once and keeps web's user in step with its Secret."""
     hosts = member_hosts(replicas)
     script = init_script(hosts, REPLICA_SET, APP_DATABASE, INIT_FILES)
     container = {
         "name": "init",
-        "image": versions.IMAGES["mongodb"],
+        "image": image,
         "imagePullPolicy": "IfNotPresent",
         # Connects without credentials; the script authenticates from the mounted files.
         "command": _mongosh(script, "--host", hosts[0]),
@@ -362,8 +365,10 @@ class MongoDb(pulumi.ComponentResource):
         context: WorkloadContext,
         client_ready: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
+        restored: Sequence[pulumi.Resource] = (),
     ) -> None:
-        """`client_ready`: what creates web's namespace, where web's copy of its credentials goes."""
+        """`client_ready`: what creates web's namespace, where web's copy of its credentials goes.
+        `restored`: a promotion's Velero restore, which finishes before the members change."""
         super().__init__("eks-platform:workloads:MongoDb", name, None, opts)
         # Credentials the replica set already holds: a new value would lock the members out.
         child = pulumi.ResourceOptions(parent=self, protect=context.protect)
@@ -382,12 +387,14 @@ class MongoDb(pulumi.ComponentResource):
         ]
         members = context.declare_all(
             self,
-            member_manifests(mongo, context.stateful_placement, secrets.tls.checksum),
-            after=[namespace, *mounted, *context.capacity, *context.storage, priority],
+            member_manifests(mongo, context.stateful_placement, secrets.tls.checksum, context.images["mongodb"]),
+            after=[namespace, *mounted, *context.capacity, *context.storage, priority, *restored],
         )
         # The init job talks to the members, so it runs once the StatefulSet is ready.
         context.declare_all(
-            self, [replica_set_init(mongo.replicas)], after=[namespace, *mounted, members["StatefulSet"]]
+            self,
+            [replica_set_init(mongo.replicas, context.images["mongodb"])],
+            after=[namespace, *mounted, members["StatefulSet"]],
         )
         context.declare_all(self, [client_secret(mongo.replicas, secrets)], after=client_ready)
         self.register_outputs({})

@@ -6,13 +6,13 @@ import json
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
-import versions
 from addons.observability.prometheus_stack import NAMESPACE as MONITORING_NAMESPACE
 from addons.observability.prometheus_stack import PROMETHEUS_POD_LABELS
+from components.bucket import BucketArgs, key_use_policy, private_bucket
 from components.pod_identity import PodIdentityArgs, pod_identity
 from settings.model import WebSettings
-from workloads.bucket import BucketArgs, key_use_policy, private_bucket
 from workloads.context import WorkloadContext
 from workloads.edge import EdgeArgs, edge_protection
 from workloads.failover_dns import EXTERNAL_DNS_CONTROLLER, OWNED_BY_PULUMI, failover_record
@@ -52,6 +52,7 @@ RESOURCES = {
 def web_manifests(
     web: WebSettings,
     bucket_name: pulumi.Input[str],
+    image: str,
     public_subnet_cidrs: list[str],
     hostname: str | None,
     edge_annotations: dict[str, pulumi.Input[str]] | None = None,
@@ -65,7 +66,7 @@ def web_manifests(
     return [
         *namespace_manifests(NAMESPACE, quota, readiness_gates),
         _service_account(),
-        _deployment(bucket_name),
+        _deployment(bucket_name, image),
         _service(),
         _ingress(web, hostname, edge_annotations or {}, dns_by_failover_record),
         _autoscaler(web),
@@ -87,11 +88,11 @@ def _service_account() -> dict[str, Any]:
     }
 
 
-def _deployment(bucket_name: pulumi.Input[str]) -> dict[str, Any]:
+def _deployment(bucket_name: pulumi.Input[str], image: str) -> dict[str, Any]:
     probe = {"httpGet": {"path": "/healthz", "port": "http"}, "periodSeconds": 10, "timeoutSeconds": 2}
     container = {
         "name": "podinfo",
-        "image": versions.IMAGES["podinfo"],
+        "image": image,
         "imagePullPolicy": "IfNotPresent",
         "command": ["./podinfo", f"--port={HTTP_PORT}", f"--port-metrics={METRICS_PORT}", "--level=info"],
         "env": [{"name": "BUCKET_NAME", "value": bucket_name}],
@@ -274,6 +275,12 @@ def bucket_access_policy(bucket_arn: str) -> str:
 class Web(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
     bucket_arn: pulumi.Output[str]
+    bucket: aws.s3.Bucket
+    # The bucket's versioning, which replicating it to the DR peer waits for.
+    bucket_versioning: pulumi.Resource
+    # The Route 53 failover record for web's public name, with its health check; None without one.
+    failover: aws.route53.Record | None
+    hostname: str | None
 
     def __init__(
         self,
@@ -286,9 +293,10 @@ class Web(pulumi.ComponentResource):
     ) -> None:
         super().__init__("eks-platform:workloads:Web", name, None, opts)
         prefix = f"{context.cluster_name}-web"
-        bucket = private_bucket(
+        private = private_bucket(
             self, prefix, BucketArgs(tags=context.tags, protect=context.protect, kms_key_arn=context.data_key_arn)
-        ).bucket
+        )
+        bucket, self.bucket_versioning = private.bucket, private.versioning
         identity = pod_identity(
             self,
             prefix,
@@ -317,14 +325,18 @@ class Web(pulumi.ComponentResource):
         manifests = web_manifests(
             web,
             bucket.bucket,
+            context.images["podinfo"],
             list(context.public_subnet_cidrs),
             hostname,
             edge.annotations if edge else None,
             dns_by_failover_record=failover is not None,
         )
         declared = context.declare_all(self, manifests, after)
+        self.hostname = hostname
+        self.failover = None
         if failover is not None and hostname:
-            failover_record(self, prefix, hostname, failover, declared["Ingress"], dict(context.tags))
+            self.failover = failover_record(self, prefix, hostname, failover, declared["Ingress"], dict(context.tags))
+        self.bucket = bucket
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.register_outputs({"bucket_name": self.bucket_name})

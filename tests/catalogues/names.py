@@ -153,6 +153,7 @@ def name_rules() -> dict[str, NameRule]:
         # An alias is optional and never generated.
         "aws:amp/workspace:Workspace": NameRule("alias", shape_rule("amp", "WorkspaceAlias"), False),
         "aws:ec2/launchTemplate:LaunchTemplate": NameRule("name", shape_rule("ec2", "LaunchTemplateName")),
+        "aws:ecr/repository:Repository": NameRule("name", shape_rule("ecr", "RepositoryName")),
         "aws:wafv2/webAcl:WebAcl": NameRule("name", shape_rule("wafv2", "EntityName")),
         # ec2 CreateSecurityGroup GroupName: "Up to 255 characters in length. Can't start with sg-. Valid
         # characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*".

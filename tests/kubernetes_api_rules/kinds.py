@@ -29,6 +29,8 @@ BUILT_IN_KINDS: dict[tuple[str, str], bool] = {
     ("networking.k8s.io/v1", "Ingress"): True,
     ("storage.k8s.io/v1", "StorageClass"): False,
     ("scheduling.k8s.io/v1", "PriorityClass"): False,
+    ("rbac.authorization.k8s.io/v1", "Role"): True,
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): True,
 }
 CUSTOM_KINDS: dict[tuple[str, str], bool] = {
     ("karpenter.sh/v1", "NodePool"): False,
@@ -36,6 +38,9 @@ CUSTOM_KINDS: dict[tuple[str, str], bool] = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): True,
     ("monitoring.coreos.com/v1", "PodMonitor"): True,
     ("monitoring.coreos.com/v1", "PrometheusRule"): True,
+    ("velero.io/v1", "Schedule"): True,
+    ("velero.io/v1", "Restore"): True,
+    ("snapshot.storage.k8s.io/v1", "VolumeSnapshotClass"): False,
 }
 KNOWN_KINDS = {**BUILT_IN_KINDS, **CUSTOM_KINDS}
 

@@ -25,6 +25,8 @@ class BucketArgs:
     expire_after_days: int | None = None
     # Further bucket-policy statements built from the bucket's ARN, e.g. a log-delivery grant.
     grants: Callable[[pulumi.Output[str]], list[Statement]] = field(default=lambda arn: [])
+    # A fixed physical name, for a bucket a peer stack or a tool must find; None: Pulumi names it.
+    bucket_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,15 @@ class PrivateBucket:
     bucket: aws.s3.Bucket
     # What must exist before anything writes into the bucket: its policy and encryption.
     ready: list[pulumi.Resource]
+    # Replication needs versioning on, before its configuration is put.
+    versioning: pulumi.Resource
 
 
 def private_bucket(owner: pulumi.Resource, name: str, args: BucketArgs) -> PrivateBucket:
     # The bucket's settings are protected with it: replacing its policy or encryption is as
     # destructive for the data as replacing the bucket.
     child = pulumi.ResourceOptions(parent=owner, protect=args.protect)
-    bucket = aws.s3.Bucket(name, tags=resource_tags(args.tags, name), opts=child)
+    bucket = aws.s3.Bucket(name, bucket=args.bucket_name, tags=resource_tags(args.tags, name), opts=child)
     aws.s3.BucketPublicAccessBlock(
         name,
         bucket=bucket.id,
@@ -49,7 +53,9 @@ def private_bucket(owner: pulumi.Resource, name: str, args: BucketArgs) -> Priva
         opts=child,
     )
     aws.s3.BucketOwnershipControls(name, bucket=bucket.id, rule={"object_ownership": "BucketOwnerEnforced"}, opts=child)
-    aws.s3.BucketVersioning(name, bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child)
+    versioning = aws.s3.BucketVersioning(
+        name, bucket=bucket.id, versioning_configuration={"status": "Enabled"}, opts=child
+    )
     encryption = aws.s3.BucketServerSideEncryptionConfiguration(
         name, bucket=bucket.id, rules=[_encryption_rule(args.kms_key_arn)], opts=child
     )
@@ -61,7 +67,7 @@ def private_bucket(owner: pulumi.Resource, name: str, args: BucketArgs) -> Priva
         policy=policy_document([_deny_insecure_transport(bucket.arn), *args.grants(bucket.arn)]),
         opts=child,
     )
-    return PrivateBucket(bucket=bucket, ready=[encryption, policy])
+    return PrivateBucket(bucket=bucket, ready=[encryption, policy], versioning=versioning)
 
 
 def _encryption_rule(
