@@ -12,7 +12,7 @@ STACK ?=
 # (prometheus-alertmanager) checks the Alertmanager config and proves where each alert routes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv checkov-venv plan cost diff review test lint format bench clean promtool
+.PHONY: venv checkov-venv plan cost diff review dr-status test lint format bench clean promtool
 
 # A stamp holds the hash of the lock it was installed from: a fresh clone's newer file dates
 # must not trigger a reinstall, a changed lock must.
@@ -52,6 +52,10 @@ diff: venv
 ## review: build/review.md against BASE=<git ref>, the one pull-request comment for every stack
 review: venv
 	$(PY) -m review report --base $(BASE) $(STACK)
+
+## dr-status: each DR pair's roles, the preflight of promoting its standby, and the modeled RTO
+dr-status: venv
+	$(PY) -m disaster_recovery status
 
 ## test: linters, type checks and the test suite
 test: lint checkov-venv promtool
