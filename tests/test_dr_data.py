@@ -265,3 +265,28 @@ def test_restored_claims_are_moved_onto_this_regions_storage_class(prod):
     assert rule["conditions"]["groupResource"] == "persistentvolumeclaims"
     classes = {c["inputs"]["metadata"]["name"] for c in prod.of_type("kubernetes:storage.k8s.io/v1:StorageClass")}
     assert rule["patches"] == [{"operation": "replace", "path": "/spec/storageClassName", "value": next(iter(classes))}]
+
+
+def test_restores_put_definitions_and_storage_before_workloads_and_custom_objects_last(any_stack):
+    values = any_stack.one(RELEASE, "velero")["inputs"]["values"]
+    order = values["configuration"]["restoreResourcePriorities"].split(",")
+    high, low = order[: order.index("-")], order[order.index("-") + 1 :]
+    assert high[0] == "customresourcedefinitions"
+    assert high.index("namespaces") < high.index("persistentvolumeclaims") < high.index("pods")
+    # Objects of the Prometheus operator's CRDs come after everything their selectors point at.
+    assert {"servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"} <= set(low)
+
+
+def test_velero_may_use_only_its_own_bucket_and_key(prod):
+    (policy,) = [p for p in prod.of_type(ROLE_POLICY) if p["name"] == "eks-platform-prod-velero-backups"]
+    statements = json.loads(policy["inputs"]["policy"])["Statement"]
+    bucket = f"arn:aws:s3:::{prod.outputs['dr']['backupBucket']}"
+    resources = {
+        r for s in statements if s["Action"] != ["kms:GenerateDataKey", "kms:Decrypt"] for r in _list(s["Resource"])
+    }
+    assert resources == {bucket, f"{bucket}/*"}
+    assert not any(action.startswith("ec2:") for s in statements for action in _actions(s))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
