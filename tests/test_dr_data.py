@@ -290,3 +290,30 @@ def test_velero_may_use_only_its_own_bucket_and_key(prod):
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+def test_the_restore_test_pulls_the_sample_images_from_the_standbys_own_registry(prod_dr):
+    """Its mongod and its AWS CLI are the images the data tier and batch pull, from this region's
+    ECR; only the kubectl steps use the upstream image, as the platform's add-ons do."""
+    pulled = {
+        c["image"]
+        for s in prod_dr.of_type("kubernetes:apps/v1:StatefulSet")
+        for c in s["inputs"]["spec"]["template"]["spec"]["containers"]
+    }
+    pulled |= {
+        c["image"]
+        for j in prod_dr.of_type(CRON_JOB)
+        if j["inputs"]["metadata"]["namespace"] == "batch"
+        for c in j["inputs"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    }
+    (job,) = [c for c in prod_dr.of_type(CRON_JOB) if c["inputs"]["metadata"]["namespace"] == "restore-test"]
+    (spec_map,) = [
+        c
+        for c in prod_dr.of_type("kubernetes:core/v1:ConfigMap")
+        if c["inputs"]["metadata"]["namespace"] == "restore-test"
+    ]
+    check = yaml.safe_load(spec_map["inputs"]["data"]["check-job.yaml"])
+    images = {c["image"] for c in job["inputs"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]}
+    images |= {c["image"] for c in check["spec"]["template"]["spec"]["containers"]}
+    assert images <= pulled
+    assert all(f".dkr.ecr.{region('prod-dr')}." in image for image in images)

@@ -12,6 +12,7 @@ passing test grow old. The last container (the AWS CLI image, which has a shell)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -67,7 +68,7 @@ def restore_object() -> dict[str, Any]:
     }
 
 
-def check_job() -> dict[str, Any]:
+def check_job(mongodb_image: str) -> dict[str, Any]:
     """mongod alone on the restored volume (no replica set, no TLS, loopback only), then a query
     that fails unless the application database is there."""
     query = (
@@ -94,7 +95,7 @@ def check_job() -> dict[str, Any]:
                     "containers": [
                         {
                             "name": "check",
-                            "image": versions.IMAGES["mongodb"],
+                            "image": mongodb_image,
                             "command": ["bash", "-c", script],
                             "resources": resources("250m", "512Mi", "1", "1Gi"),
                             "securityContext": container_security_context(),
@@ -180,7 +181,7 @@ def _step_container(name: str, command: list[str]) -> dict[str, Any]:
     }
 
 
-def cron_job(schedule: str, bucket: str) -> dict[str, Any]:
+def cron_job(schedule: str, bucket: str, aws_cli_image: str) -> dict[str, Any]:
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",
@@ -206,7 +207,7 @@ def cron_job(schedule: str, bucket: str) -> dict[str, Any]:
                             "containers": [
                                 {
                                     "name": "report",
-                                    "image": versions.IMAGES["aws-cli"],
+                                    "image": aws_cli_image,
                                     "command": ["sh", "-c", report_script(bucket)],
                                     "resources": resources("50m", "128Mi", "500m", "256Mi"),
                                     "securityContext": container_security_context(),
@@ -230,14 +231,14 @@ def cron_job(schedule: str, bucket: str) -> dict[str, Any]:
     }
 
 
-def spec_config_map() -> dict[str, Any]:
+def spec_config_map(mongodb_image: str) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {"name": f"{APP}-spec", "namespace": NAMESPACE, "labels": labels(APP)},
         "data": {
             "restore.yaml": yaml.safe_dump(restore_object(), sort_keys=False),
-            "check-job.yaml": yaml.safe_dump(check_job(), sort_keys=False),
+            "check-job.yaml": yaml.safe_dump(check_job(mongodb_image), sort_keys=False),
         },
     }
 
@@ -271,7 +272,8 @@ def rbac() -> list[dict[str, Any]]:
     return objects
 
 
-def restore_test_manifests(schedule: str, bucket: str) -> list[dict[str, Any]]:
+def restore_test_manifests(schedule: str, bucket: str, images: Mapping[str, str]) -> list[dict[str, Any]]:
+    """`images`: the regional references of the sample images (components/images.py)."""
     # The check's mongod and every member's restored claim (a replica set has at most 7).
     quota = Quota(cpu="3", memory="3Gi", pods=3, storage="16Ti", volume_claims=7)
     runner = network_policy(NAMESPACE, APP, [], [pod_identity_egress(), https_egress()])
@@ -279,9 +281,9 @@ def restore_test_manifests(schedule: str, bucket: str) -> list[dict[str, Any]]:
         *namespace_manifests(NAMESPACE, quota),
         {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": APP, "namespace": NAMESPACE}},
         *rbac(),
-        spec_config_map(),
+        spec_config_map(images["mongodb"]),
         runner,
-        cron_job(schedule, bucket),
+        cron_job(schedule, bucket, images["aws-cli"]),
     ]
 
 
@@ -320,5 +322,7 @@ class RestoreTest(pulumi.ComponentResource):
                 },
             ),
         )
-        context.declare_all(self, restore_test_manifests(schedule, bucket_name), after=[*after, *identity.grants])
+        context.declare_all(
+            self, restore_test_manifests(schedule, bucket_name, context.images), after=[*after, *identity.grants]
+        )
         self.register_outputs({})
