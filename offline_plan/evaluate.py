@@ -7,7 +7,7 @@ import gc
 import json
 import runpy
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,7 +70,37 @@ def evaluate_stack(
     if deployed is None:
         deployed = deployed_peer(project_dir, config)
     region = config.values.get("aws:region") or DEFAULT_REGION
-    mocks = PlatformMocks(config.project, config.stack, region, _account_id(config), deployed)
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+
+    def program() -> None:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+
+    # The CLI runs the program in the project directory; settings read the other stack files there.
+    with contextlib.chdir(project_dir):
+        return _evaluate(program, config, region, _account_id(config), deployed, from_environment)
+
+
+def evaluate_program(
+    program: Callable[[], None], stack: str, region: str = DEFAULT_REGION, account_id: str = DEFAULT_ACCOUNT_ID
+) -> Evaluation:
+    """Evaluate a small program of its own (a function declaring resources) under the same mocks.
+
+    Policy tests build the graph a rule must refuse this way, never by editing a recorded plan.
+    """
+    config = StackConfig(project="eks-platform", stack=stack, values={"aws:region": region}, secret_keys=[])
+    return _evaluate(program, config, region, account_id, deployed={}, from_environment=False)
+
+
+def _evaluate(
+    program: Callable[[], None],
+    config: StackConfig,
+    region: str,
+    account_id: str,
+    deployed: Mapping[str, Mapping[str, Any]],
+    from_environment: bool,
+) -> Evaluation:
+    mocks = PlatformMocks(config.project, config.stack, region, account_id, deployed)
     monitor = RecordingMonitor(mocks)
     mocks.monitor = monitor
 
@@ -82,16 +112,10 @@ def evaluate_stack(
         pulumi.runtime.set_all_config({}, [])
     else:
         pulumi.runtime.set_all_config(config.values, config.secret_keys)
-    if str(project_dir) not in sys.path:
-        sys.path.insert(0, str(project_dir))
-
-    def program() -> None:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
     error = None
     try:
-        # The CLI runs the program in the project directory; settings read the other stack files there.
-        with _cyclic_gc_paused(), contextlib.chdir(project_dir):
+        with _cyclic_gc_paused():
             _sync_await(run_pulumi_func(program))
     except pulumi.RunError as run_error:
         error = str(run_error)

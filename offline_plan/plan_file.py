@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from offline_plan.evaluate import Evaluation
@@ -41,7 +42,7 @@ def plain(value: Any) -> Any:
     """JSON-ready value: secrets redacted, unknowns marked, integral floats as ints."""
     if rpc.is_rpc_secret(value):
         return redacted(rpc.unwrap_rpc_secret(value))
-    if value is rpc.UNKNOWN:
+    if value is rpc.UNKNOWN or isinstance(value, Unknown):
         return UNKNOWN
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -73,6 +74,12 @@ def resource_entry(registration: Registration) -> dict[str, Any]:
         "custom": registration.custom,
         "dependencies": dependencies,
         "dependsOn": [ref for ref in dependencies if ref not in via_properties],
+        # Which input carries which dependency: policy rules link a bucket's settings to the bucket by it.
+        "propertyDependencies": {
+            key: sorted({resource_ref(urn) for urn in urns})
+            for key, urns in sorted(registration.property_dependencies.items())
+            if urns
+        },
         "protect": registration.protect,
         "inputs": plain(registration.inputs),
         "aliases": [_alias(alias) for alias in registration.aliases],

@@ -23,6 +23,7 @@ RESOURCE_KEYS = {
     "custom",
     "dependencies",
     "dependsOn",
+    "propertyDependencies",
     "protect",
     "inputs",
     "aliases",
@@ -56,6 +57,16 @@ def test_depends_on_is_the_explicit_subset_of_dependencies(any_stack):
     flow_log = any_stack.one("aws:ec2/flowLog:FlowLog")
     assert flow_log["dependencies"]
     assert flow_log["dependsOn"] == []
+
+
+def test_property_dependencies_say_which_input_carries_each_dependency(any_stack):
+    for resource in any_stack.resources:
+        for refs in resource["propertyDependencies"].values():
+            assert set(refs) <= set(resource["dependencies"])
+    # The flow log's role feeds iamRoleArn: a rule can follow that input to the role.
+    flow_log = any_stack.one("aws:ec2/flowLog:FlowLog")
+    [role] = flow_log["propertyDependencies"]["iamRoleArn"]
+    assert role.startswith("aws:iam/role:Role::")
 
 
 def test_numbers_are_ints_when_integral(any_stack):
@@ -113,7 +124,8 @@ def test_plan_cli_writes_one_json_per_stack_and_a_summary(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "dev", "dev.cost.json", "dev.json", "prod-dr", "prod-dr.cost.json", "prod-dr.json",
+        "dev", "dev.cost.json", "dev.json", "dev.policy.json",
+        "prod-dr", "prod-dr.cost.json", "prod-dr.json", "prod-dr.policy.json",
     ]  # fmt: skip
     assert json.loads((tmp_path / "dev.cost.json").read_text())["monthly"] > 0
     assert result.stdout.count("cost: $") == 2
