@@ -10,6 +10,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 import versions
+from addons.admission import AdmissionArgs, AdmissionPolicies
 from addons.aws_load_balancer_controller import AwsLoadBalancerController
 from addons.context import ClusterContext
 from addons.ebs_csi import EbsCsiDriver
@@ -24,7 +25,7 @@ from components.account_roles import AccountWideRoles
 from components.cluster import CLUSTER_ADMIN_POLICY, Cluster, ClusterArgs
 from components.core_addons import AddonArgs, ClusterDns, NodeAddons
 from components.encryption import PlatformKeys, PlatformKeysArgs
-from components.images import mirrored_images, repository_prefix
+from components.images import mirrored_images, registry_host, repository_prefix
 from components.kubernetes_provider import cluster_provider
 from components.network import Network, NetworkArgs
 from components.registry import ImageRegistry, ImageRegistryArgs, replication_region
@@ -252,6 +253,9 @@ def _addons(settings: Settings, foundation: Foundation, on_aws: pulumi.ResourceO
     if settings.dns:
         ExternalDns(f"{name}-external-dns", context, settings.dns, on_aws)
     PlatformNamespaces(f"{name}-platform-namespaces", context, on_aws)
+    # Workloads pull only what the stack mirrored into its own regional ECR (image_registry).
+    admission = AdmissionArgs(registry_hosts=(registry_host(settings.account.id, settings.region),))
+    AdmissionPolicies(f"{name}-admission-policies", context, admission, on_aws)
     return addons
 
 

@@ -109,12 +109,12 @@ HELM_CHARTS: dict[str, HelmChart] = {
 # Velero's AWS object-store plugin: v1.14.x is the line for Velero v1.18.x (the plugin's
 # README compatibility table).
 VELERO_AWS_PLUGIN = "docker.io/velero/velero-plugin-for-aws:v1.14.0"
-# The restore test's clients: kubectl to drive Velero, the AWS CLI to file the result.
-KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.35.0"
-
 # Sample workload images, pinned by tag.
 IMAGES: dict[str, str] = {
     "podinfo": "ghcr.io/stefanprodan/podinfo:6.14.1",
     "mongodb": "mongo:8.0.29",
     "aws-cli": "public.ecr.aws/aws-cli/aws-cli:2.17.0",
+    # The standby's restore test drives Velero with kubectl; mirrored like the rest, because the
+    # admission rules admit workload images only from the stack's own registry.
+    "kubectl": "registry.k8s.io/kubectl:v1.35.0",
 }

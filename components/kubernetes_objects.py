@@ -13,6 +13,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_kubernetes import _utilities as k8s_utilities
 
+_ADMISSION = "admissionregistration.k8s.io/v1"
 _KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("v1", "Namespace"): k8s.core.v1.Namespace,
     ("v1", "ResourceQuota"): k8s.core.v1.ResourceQuota,
@@ -33,6 +34,8 @@ _KINDS: dict[tuple[str, str], type[pulumi.CustomResource]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): k8s.scheduling.v1.PriorityClass,
     ("rbac.authorization.k8s.io/v1", "Role"): k8s.rbac.v1.Role,
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): k8s.rbac.v1.RoleBinding,
+    (_ADMISSION, "ValidatingAdmissionPolicy"): k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+    (_ADMISSION, "ValidatingAdmissionPolicyBinding"): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
 }
 # Top-level manifest fields and the SDK's argument names for them.
 _FIELDS = {

@@ -293,8 +293,8 @@ def _list(value: Any) -> list[Any]:
 
 
 def test_the_restore_test_pulls_the_sample_images_from_the_standbys_own_registry(prod_dr):
-    """Its mongod and its AWS CLI are the images the data tier and batch pull, from this region's
-    ECR; only the kubectl steps use the upstream image, as the platform's add-ons do."""
+    """Its mongod and its AWS CLI are the images the data tier and batch pull, and its kubectl steps
+    pull kubectl, all from this region's ECR (the admission rules admit nothing else in a workload)."""
     pulled = {
         c["image"]
         for s in prod_dr.of_type("kubernetes:apps/v1:StatefulSet")
@@ -316,4 +316,6 @@ def test_the_restore_test_pulls_the_sample_images_from_the_standbys_own_registry
     images = {c["image"] for c in job["inputs"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]}
     images |= {c["image"] for c in check["spec"]["template"]["spec"]["containers"]}
     assert images <= pulled
-    assert all(f".dkr.ecr.{region('prod-dr')}." in image for image in images)
+    steps = {c["image"] for c in job["inputs"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]["initContainers"]}
+    assert all(f".dkr.ecr.{region('prod-dr')}." in image for image in images | steps)
+    assert all(image.split("/", 1)[1].startswith("eks-platform/kubectl:") for image in steps)

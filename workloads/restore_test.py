@@ -18,7 +18,6 @@ from typing import Any
 import pulumi
 import yaml
 
-import versions
 from addons.velero.names import DATA_TIER_SCHEDULE, RESTORE_TEST_PREFIX
 from addons.velero.names import NAMESPACE as VELERO_NAMESPACE
 from addons.velero.restore import restore_spec
@@ -165,10 +164,10 @@ def report_script(bucket: str) -> str:
     )
 
 
-def _step_container(name: str, command: list[str]) -> dict[str, Any]:
+def _step_container(name: str, command: list[str], kubectl_image: str) -> dict[str, Any]:
     return {
         "name": name,
-        "image": versions.KUBECTL_IMAGE,
+        "image": kubectl_image,
         "command": command,
         "resources": resources("50m", "64Mi", "200m", "128Mi"),
         "securityContext": container_security_context(),
@@ -181,7 +180,7 @@ def _step_container(name: str, command: list[str]) -> dict[str, Any]:
     }
 
 
-def cron_job(schedule: str, bucket: str, aws_cli_image: str) -> dict[str, Any]:
+def cron_job(schedule: str, bucket: str, aws_cli_image: str, kubectl_image: str) -> dict[str, Any]:
     return {
         "apiVersion": "batch/v1",
         "kind": "CronJob",
@@ -203,7 +202,9 @@ def cron_job(schedule: str, bucket: str, aws_cli_image: str) -> dict[str, Any]:
                             "serviceAccountName": APP,
                             "restartPolicy": "Never",
                             "securityContext": pod_security_context(),
-                            "initContainers": [_step_container(name, command) for name, command in steps()],
+                            "initContainers": [
+                                _step_container(name, command, kubectl_image) for name, command in steps()
+                            ],
                             "containers": [
                                 {
                                     "name": "report",
@@ -283,7 +284,7 @@ def restore_test_manifests(schedule: str, bucket: str, images: Mapping[str, str]
         *rbac(),
         spec_config_map(images["mongodb"]),
         runner,
-        cron_job(schedule, bucket, images["aws-cli"]),
+        cron_job(schedule, bucket, images["aws-cli"], images["kubectl"]),
     ]
 
 

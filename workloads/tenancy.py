@@ -1,10 +1,12 @@
-"""A tenant namespace: Pod Security `restricted`, a quota, default limits, default deny."""
+"""A tenant namespace: Pod Security `restricted`, the workload admission rules, a quota, default limits,
+default deny."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from addons.admission.selection import workload_namespace_labels
 from addons.platform_namespaces import RESTRICTED, pod_security_labels
 
 
@@ -27,7 +29,11 @@ def _namespace(name: str, extra_labels: dict[str, str]) -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Namespace",
-        "metadata": {"name": name, "labels": {**pod_security_labels(RESTRICTED), **extra_labels}},
+        # The workload admission rules check every tenant namespace (addons/admission/selection.py).
+        "metadata": {
+            "name": name,
+            "labels": {**pod_security_labels(RESTRICTED), **workload_namespace_labels(), **extra_labels},
+        },
     }
 
 

@@ -31,6 +31,8 @@ BUILT_IN_KINDS: dict[tuple[str, str], bool] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): False,
     ("rbac.authorization.k8s.io/v1", "Role"): True,
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): True,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): False,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): False,
 }
 CUSTOM_KINDS: dict[tuple[str, str], bool] = {
     ("karpenter.sh/v1", "NodePool"): False,
