@@ -13,6 +13,10 @@ from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
 from offline_plan.stack_config import read_stack_config, stack_names
 from offline_plan.summary import summarize
+from policy.check import check_stack, summary_lines, write_results
+from policy.pairs import pair_results
+from policy.results import PolicyResult
+from policy.stack_facts import facts_of, stack_settings
 from review.plan_lines import parity_reports, review_lines, target_report
 from settings import SettingsError
 
@@ -37,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     reviewed = {}
     plans = {}
+    policy_results: dict[str, list[PolicyResult]] = {}
     for stack in stacks:
         if stack not in known:
             print(f"error: no stack file Pulumi.{stack}.yaml; stacks: {', '.join(known)}", file=sys.stderr)
@@ -60,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         print(summarize(plan, capacity))
         plans[stack] = plan
         reviewed[stack] = review_lines(plan, args.out, args.project_dir, args.cost_table)
+        policy_results[stack] = check_stack(plan, facts_of(stack_settings(args.project_dir, stack, config)))
         print(f"\nWrote {path} and {manifests}/\n")
         if capacity_error:
             print(f"error: stack '{stack}': {capacity_error}", file=sys.stderr)
@@ -68,10 +74,25 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     for report in parity_reports(plans, reviewed):
         print("\n".join(report.lines()))
+        promoted = reviewed[report.standby].promotion
+        assert promoted is not None  # a parity report exists only for a standby's promotion
+        policy_results[report.standby] += pair_results(plans[report.active], promoted.active_plan, report)
         if not report.clean:
             print(f"error: stack '{report.standby}' is not the same graph as '{report.active}'", file=sys.stderr)
             failed = True
-    return 1 if failed else 0
+    return 1 if _policy_report(policy_results, plans, args.out) or failed else 0
+
+
+def _policy_report(results: dict[str, list[PolicyResult]], plans: dict[str, dict], out: Path) -> bool:
+    """Print each stack's policy findings, write build/plan/<stack>.policy.json; True when one blocks."""
+    blocked = False
+    for stack, found in results.items():
+        print("\n".join(summary_lines(stack, found, plans[stack])))
+        write_results(stack, found, out)
+        if any(result.blocks for result in found):
+            print(f"error: stack '{stack}' breaks a mandatory policy (above)", file=sys.stderr)
+            blocked = True
+    return blocked
 
 
 def engine_config_variables() -> list[str]:

@@ -60,7 +60,28 @@ def text(reviews: list[StackReview]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _summary_table(reviews: list[StackReview], policy: str) -> list[str]:
+def policy_cell(review: StackReview) -> str:
+    if review.policy is None:
+        return "not checked"
+    mandatory = sum(result.blocks for result in review.policy)
+    advisory = len(review.policy) - mandatory
+    if not review.policy:
+        return "clean"
+    return f"**{mandatory} mandatory**, {advisory} advisory" if mandatory else f"{advisory} advisory"
+
+
+def _policy_lines(review: StackReview) -> list[str]:
+    if not review.policy:
+        return []
+    lines = ["Policy findings (offline: the CrossGuard pack, admission rules, stack pairs):", ""]
+    lines += [
+        f"- [{r.enforcement}] `{r.rule}` {f'`{r.resource}`' if r.resource else '(stack)'}: {r.message}"
+        for r in review.policy
+    ]
+    return [*lines, ""]
+
+
+def _summary_table(reviews: list[StackReview]) -> list[str]:
     columns = (
         "stack", "added", "removed", "changed", "replacements / data at risk", "cost/month (delta)",
         "deploy from empty", "update", "policy",
@@ -77,7 +98,8 @@ def _summary_table(reviews: list[StackReview], policy: str) -> list[str]:
         deploy = _minutes(r.deploy_head.total_seconds) if r.deploy_head else "-"
         update = _minutes(r.update.total_seconds) if r.update else "-"
         risk = f"**{len(r.alarms)}**" if r.alarms else "0"
-        rows.append(_row([r.stack, len(d.added), len(d.removed), len(d.changed), risk, cost, deploy, update, policy]))
+        row = [r.stack, len(d.added), len(d.removed), len(d.changed), risk, cost, deploy, update, policy_cell(r)]
+        rows.append(_row(row))
     return rows
 
 
@@ -91,6 +113,7 @@ def _details(review: StackReview) -> str:
         lines += ["**Data at risk / replacements**", ""]
         lines += [f"- `{a.ref}` ({a.kind}): {a.detail}" for a in review.alarms]
         lines.append("")
+    lines += _policy_lines(review)
     if review.difference is not None:
         lines += ["```diff", *(_change_lines(review.difference, "") or ["(no changes)"]), "```", ""]
     cost = _cost_lines(review)
@@ -108,7 +131,7 @@ def _details(review: StackReview) -> str:
     return "\n".join(lines)
 
 
-def markdown(reviews: list[StackReview], base: str, policy: str = "not yet checked") -> str:
+def markdown(reviews: list[StackReview], base: str) -> str:
     """Summary first; details per stack folded below, cut (never the summary) to MAX_CHARACTERS."""
     risky = [r.stack for r in reviews if r.alarms]
     head = [
@@ -116,7 +139,7 @@ def markdown(reviews: list[StackReview], base: str, policy: str = "not yet check
         "",
         f"**Replacements or data at risk in: {', '.join(risky)}**" if risky else "No replacement and no data at risk.",
         "",
-        *_summary_table(reviews, policy),
+        *_summary_table(reviews),
         "",
     ]
     document = "\n".join(head)

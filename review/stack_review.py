@@ -8,6 +8,7 @@ from typing import Any
 from cost import CostEstimate, estimate_plan
 from deploy_time import Schedule, schedule_plan, seconds_for
 from difference import Alarm, StackDifference, alarms, compare_plans
+from policy.results import PolicyResult
 
 EMPTY_PLAN: dict[str, Any] = {"resources": [], "outputs": {}}
 
@@ -22,6 +23,11 @@ class StackReview:
     cost_head: CostEstimate | None = None
     deploy_head: Schedule | None = None
     update: Schedule | None = None
+    policy: list[PolicyResult] | None = None  # the head's findings; None when not checked
+
+    @property
+    def blocked_by_policy(self) -> bool:
+        return any(result.blocks for result in self.policy or [])
 
     @property
     def cost_delta(self) -> float:
