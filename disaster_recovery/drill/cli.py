@@ -1,15 +1,19 @@
-"""`python -m disaster_recovery status | promote --to <stack> | failback [--to <stack>]`.
+"""`python -m disaster_recovery status | promote --to <stack> | failback [--to <stack>] | deploy-order`.
 
 promote and failback are dry runs unless --execute: they print the steps, the preflight (AWS
 checks not run without credentials; parity and the state backend always run), the offline plan
 difference of the promotion and its modeled RTO, and exit 0 whatever the preflight says, since
 nothing changes. With --execute a failing preflight refuses (exit 1) unless --force.
+
+deploy-order prints the deploy waves as JSON (disaster_recovery/deploy_order.py), for the deploy
+workflow's matrices.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from disaster_recovery.deploy_order import deploy_order
 from disaster_recovery.drill.aws_checks import AwsClients
 from disaster_recovery.drill.model import Preflight, StackView
 from disaster_recovery.drill.orchestrate import (
@@ -36,6 +41,7 @@ from disaster_recovery.drill.render import planned_steps, preflight_lines, run_l
 from disaster_recovery.drill.report import FileReport
 from disaster_recovery.drill.workspace import AutomationWorkspace, Workspace
 from offline_plan.evaluate import PROJECT_DIR
+from settings import SettingsError
 
 
 @functools.cache
@@ -94,6 +100,7 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--execute", action="store_true", help="act for real (Pulumi CLI and AWS credentials)")
         command.add_argument("--force", action="store_true", help="promote despite a failing preflight")
         _live_outputs_option(command)
+    commands.add_parser("deploy-order", help="the deploy waves (unprotected, standby, active) as JSON")
     return root
 
 
@@ -110,6 +117,9 @@ def main(argv: list[str] | None = None, environment: Environment | None = None) 
     args = parser().parse_args(argv)
     environment = environment or Environment.default()
     try:
+        if args.command == "deploy-order":
+            print(json.dumps(deploy_order(environment.project_dir)))
+            return 0
         if args.command == "status":
             return status(environment, args.live_outputs)
         if args.command == "promote":
@@ -119,7 +129,7 @@ def main(argv: list[str] | None = None, environment: Environment | None = None) 
         if args.execute:
             return promote_for_real(move, environment, args.force)
         return dry_run(move, environment, args.force, args.live_outputs)
-    except (DrillUsageError, PlanError) as error:
+    except (DrillUsageError, PlanError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
