@@ -15,20 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from offline_plan.stack_config import project_name, read_stack_config, stack_names
-from settings import Settings, parse_settings
-from settings.source import decode_config_value, stack_files
+from offline_plan.stack_config import stack_names, stack_settings
+from settings import Settings
 
 WAVES = ("unprotected", "standby", "active")
-
-
-def stack_settings(project_dir: Path, stack: str) -> Settings:
-    """The stack's validated settings, read from its stack file as `make plan` reads it."""
-    config = read_stack_config(project_dir, stack)
-    values = {key: decode_config_value(value) for key, value in config.values.items()}
-    return parse_settings(
-        project_name(project_dir), stack, values, lambda: stack_files(project_dir), config.secret_keys
-    )
 
 
 def wave_of(settings: Settings) -> str:

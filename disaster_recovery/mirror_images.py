@@ -17,19 +17,12 @@ import versions
 from components.images import mirrored_images, registry_host
 from components.registry import replication_region
 from offline_plan.evaluate import PROJECT_DIR
-from offline_plan.stack_config import read_stack_config
-from settings import Settings, parse_settings
-from settings.source import decode_config_value, stack_files
+from offline_plan.stack_config import stack_settings
+from settings import Settings
 
 
 class StandbyStackError(ValueError):
     """A standby receives its images by replication from its active peer."""
-
-
-def stack_settings(stack: str) -> Settings:
-    config = read_stack_config(PROJECT_DIR, stack)
-    values = {key: decode_config_value(value) for key, value in config.values.items()}
-    return parse_settings(config.project, stack, values, stack_files, config.secret_keys)
 
 
 def mirror_script(settings: Settings) -> list[str]:
@@ -71,7 +64,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m disaster_recovery.mirror_images <stack>", file=sys.stderr)
         return 2
     try:
-        print("\n".join(mirror_script(stack_settings(argv[0]))))
+        print("\n".join(mirror_script(stack_settings(PROJECT_DIR, argv[0]))))
     except StandbyStackError as refused:
         print(f"error: {refused}", file=sys.stderr)
         return 1

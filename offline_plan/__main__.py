@@ -11,12 +11,12 @@ from capacity import CapacityModelError, check_plan, summary_line
 from offline_plan.evaluate import PROJECT_DIR, evaluate_stack
 from offline_plan.manifests import write_manifests
 from offline_plan.plan_file import build_plan, write_plan
-from offline_plan.stack_config import read_stack_config, stack_names
+from offline_plan.stack_config import read_stack_config, stack_names, stack_settings
 from offline_plan.summary import summarize
 from policy.check import check_stack, summary_lines, write_results
 from policy.pairs import pair_results
 from policy.results import PolicyResult
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from review.plan_lines import parity_reports, review_lines, target_report
 from settings import SettingsError
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from settings import Settings, parse_settings
+from settings.source import decode_config_value, stack_files
 from settings.stack_yaml import read_stack_file
 
 # `secure:` values need the CLI's secrets provider to decrypt; offline they become this
@@ -62,3 +64,11 @@ def _holds_secure(value: Any) -> bool:
 def _engine_encoding(value: Any) -> str:
     """The engine passes strings as-is, everything else JSON-encoded."""
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def stack_settings(project_dir: Path, stack: str, config: StackConfig | None = None) -> Settings:
+    """The stack's validated settings, from its stack file (or the config given) as the program reads them;
+    the other stack files of `project_dir` answer the cross-stack checks."""
+    config = config or read_stack_config(project_dir, stack)
+    values = {key: decode_config_value(value) for key, value in config.values.items()}
+    return parse_settings(config.project, stack, values, lambda: stack_files(project_dir), config.secret_keys)

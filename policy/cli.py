@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from offline_plan.evaluate import PROJECT_DIR
-from offline_plan.stack_config import stack_names
+from offline_plan.stack_config import stack_names, stack_settings
 from policy.check import check_stack, summary_lines
 from policy.pack import policies
-from policy.stack_facts import facts_of, pack_config, stack_settings
+from policy.stack_facts import facts_of, pack_config
 from settings import SettingsError
 
 

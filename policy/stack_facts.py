@@ -3,23 +3,12 @@ rules, for `make plan` (offline) and for `pulumi preview --policy-pack-config` (
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from pulumi_policy import Policy
 
-from offline_plan.stack_config import StackConfig, read_stack_config
-from settings import Settings, parse_settings
-from settings.source import decode_config_value, stack_files
-
-
-def stack_settings(project_dir: Path, stack: str, config: StackConfig | None = None) -> Settings:
-    config = config or read_stack_config(project_dir, stack)
-    values = {key: decode_config_value(value) for key, value in config.values.items()}
-    with contextlib.chdir(project_dir):
-        return parse_settings(config.project, stack, values, stack_files, config.secret_keys)
+from settings import Settings
 
 
 def facts_of(settings: Settings) -> dict[str, Any]:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from offline_plan.evaluate import PROJECT_DIR
 from offline_plan.other_tree import GitRefError, plan_tree, worktree
-from offline_plan.stack_config import stack_names
+from offline_plan.stack_config import stack_names, stack_settings
 from policy.check import check_stack
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from review.pull_request import comment
 from review.render import markdown, text
 from review.stack_review import StackReview, review_stack

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from disaster_recovery.deploy_order import deploy_order, stack_settings, wave_of
+from disaster_recovery.deploy_order import deploy_order, wave_of
 from disaster_recovery.drill.cli import Environment, main
 from offline_plan.evaluate import PROJECT_DIR
+from offline_plan.stack_config import stack_settings
 from tests.project_copy import edit_config, project_copy
 
 

@@ -13,7 +13,8 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from offline_plan.evaluate import PROJECT_DIR
-from policy.stack_facts import facts_of, stack_settings
+from offline_plan.stack_config import stack_settings
+from policy.stack_facts import facts_of
 from tests.conftest import STACKS, graph
 from tests.policy_programs import PROTECTED, UNPROTECTED, findings, findings_of_program
 

@@ -10,9 +10,10 @@ import pulumi_aws as aws
 import pytest
 
 from offline_plan.evaluate import PROJECT_DIR
+from offline_plan.stack_config import stack_settings
 from policy.results import ADVISORY, MANDATORY
 from policy.rules import encryption
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from tests.conftest import STACKS, graph
 from tests.policy_programs import PROTECTED, UNPROTECTED, findings, findings_of_program
 

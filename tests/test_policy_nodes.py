@@ -13,8 +13,9 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from offline_plan.evaluate import PROJECT_DIR
+from offline_plan.stack_config import stack_settings
 from policy.harness import check_plan
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from tests.conftest import STACKS, graph
 from tests.policy_programs import findings, findings_of_program, plan_of, rule
 

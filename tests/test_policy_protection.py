@@ -13,9 +13,10 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from offline_plan.evaluate import PROJECT_DIR
+from offline_plan.stack_config import stack_settings
 from policy.rules import protection
 from policy.rules.protection import IAM_USER_CREDENTIAL_TYPES, data_holding_types
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from tests.conftest import STACKS, graph, plan_with
 from tests.graph import Graph
 from tests.policy_programs import PROTECTED, UNPROTECTED, findings, findings_of_program

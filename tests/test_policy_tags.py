@@ -15,9 +15,10 @@ from pulumi_policy import PolicyProviderResource
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from offline_plan.evaluate import PROJECT_DIR
+from offline_plan.stack_config import stack_settings
 from policy.harness import RecordedGraph
 from policy.rules.tags import default_tag_keys, is_ec2_node_class, takes_tags
-from policy.stack_facts import facts_of, stack_settings
+from policy.stack_facts import facts_of
 from tests.conftest import STACKS, graph
 from tests.policy_programs import PROTECTED, TAGS, findings, findings_of_program
 

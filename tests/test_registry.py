@@ -13,9 +13,9 @@ import botocore.session
 import pytest
 
 import versions
-from disaster_recovery.mirror_images import StandbyStackError, mirror_script, stack_settings
+from disaster_recovery.mirror_images import StandbyStackError, mirror_script
 from offline_plan.evaluate import PROJECT_DIR
-from offline_plan.stack_config import project_name
+from offline_plan.stack_config import project_name, stack_settings
 from tests.conftest import STACKS, graph, promoted
 from tests.graph import Graph
 from tests.stack_files import stack_config
@@ -177,7 +177,7 @@ def test_each_repository_expires_only_untagged_images(any_stack):
 
 
 def test_the_mirror_script_copies_each_upstream_image_to_what_the_pods_pull():
-    script = "\n".join(mirror_script(stack_settings("prod")))
+    script = "\n".join(mirror_script(stack_settings(PROJECT_DIR, "prod")))
     copies = dict(re.findall(r"crane copy (\S+) (\S+)", script))
     assert set(copies) == set(versions.IMAGES.values())
     assert workload_images(graph("prod")) <= set(copies.values())
@@ -188,4 +188,4 @@ def test_the_mirror_script_copies_each_upstream_image_to_what_the_pods_pull():
 
 def test_the_mirror_script_refuses_a_standby():
     with pytest.raises(StandbyStackError, match="prod"):
-        mirror_script(stack_settings("prod-dr"))
+        mirror_script(stack_settings(PROJECT_DIR, "prod-dr"))
