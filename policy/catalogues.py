@@ -53,12 +53,22 @@ def is_mutating(action: str) -> bool:
 
 
 @cache
-def managed_policy_arns() -> frozenset[str]:
+def managed_policies() -> dict[str, str]:
+    """AWS-managed policies as published: name -> ARN, path included (the aws partition).
+
+    Source: cfn-lint 1.51.0, `cfnlint/data/Serverless/ManagedPolicies.json`, keyed by the policy's
+    name, valued by its full ARN: an ARN is published only if it is one of the values.
+    """
     spec = importlib.util.find_spec("cfnlint")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("cfn-lint (the managed-policy catalogue) is not installed in the pack's virtualenv")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "Serverless" / "ManagedPolicies.json"
-    return frozenset(json.loads(path.read_text()).values())
+    return dict(json.loads(path.read_text()))
+
+
+@cache
+def managed_policy_arns() -> frozenset[str]:
+    return frozenset(managed_policies().values())
 
 
 @cache

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import re
-from functools import cache
-from pathlib import Path
+
+from policy import catalogues as catalogue
 
 # --------------------------------------------------------------------------------------
 # AWS-managed IAM policies (cfn-lint)
@@ -15,29 +13,24 @@ from pathlib import Path
 MANAGED_POLICY_ARN = re.compile(r"arn:aws(?:-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+")
 
 
-@cache
 def managed_policies() -> dict[str, str]:
     """AWS-managed policies as published: policy name -> ARN.
 
     Source: cfn-lint 1.51.0, package data `cfnlint/data/Serverless/ManagedPolicies.json`
-    (AWS's managed-policy list, which cfn-lint uses to expand SAM policy names). The file
-    is keyed by the policy's *name* and its value is the full ARN in the `aws` partition,
+    (AWS's managed-policy list, which cfn-lint uses to expand SAM policy names), loaded by the
+    policy pack's catalogue module, which the `iam-managed-policies-published` rule reads too. The
+    file is keyed by the policy's *name* and its value is the full ARN in the `aws` partition,
     path included: "AmazonEBSCSIDriverPolicy" -> ".../policy/service-role/AmazonEBSCSIDriverPolicy",
     "AmazonEBSCSIDriverPolicyV2" -> ".../policy/AmazonEBSCSIDriverPolicyV2". So an ARN is
     published only if it is one of the values; a known name under another path is not.
     Data date: the file last changed in cfn-lint commit 36b449dd on 2026-05-12.
     """
-    spec = importlib.util.find_spec("cfnlint")
-    assert spec is not None, "cfn-lint is not installed"
-    assert spec.submodule_search_locations
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "Serverless" / "ManagedPolicies.json"
-    return dict(json.loads(path.read_text()))
+    return catalogue.managed_policies()
 
 
-@cache
 def managed_policy_arns() -> frozenset[str]:
     """The ARNs of `managed_policies()` (aws partition)."""
-    return frozenset(managed_policies().values())
+    return catalogue.managed_policy_arns()
 
 
 def aws_partition(arn: str) -> str:
